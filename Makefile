@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of dm-io.ko.  "make" builds against the running kernel;
+# KDIR=/path/to/kernel/build builds against another (add ARCH=um for a
+# User-Mode Linux build directory).
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PWD := $(CURDIR)
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+# The KUnit test module, linked against this tree's Module.symvers.
+tests: modules
+	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit \
+		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit clean
+	rm -rf build
+
+# The whole test suite: installs what it needs, builds (or reuses) the UML
+# test kernel, builds the modules for it and for Debian's x86-64 headers,
+# boots and runs KUnit and the kselftests.  Ends with "N passed, N failed".
+check:
+	./scripts/check.sh
+
+help:
+	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
+	@echo "make tests                  build the KUnit test module as well"
+	@echo "make install                install dm-io.ko (honours INSTALL_MOD_PATH)"
+	@echo "make check                  run the whole test suite in a UML kernel"
+	@echo "make clean                  remove build products"
+
+.PHONY: all modules tests install clean check help

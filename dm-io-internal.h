@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dm-io internals exported for the project's own tests only, in the symbol
+ * namespace DM_IO_INTERNAL (a test module says MODULE_IMPORT_NS(DM_IO_INTERNAL)).
+ * Not part of the API: targets use dm-io.h.
+ */
+#ifndef DMIO_DM_IO_INTERNAL_H
+#define DMIO_DM_IO_INTERNAL_H
+
+#include <linux/types.h>
+
+/* Size of the request reserve (mempool min_nr) right now. */
+unsigned int dmio_reserve_requests(void);
+/* Pages reserved by all outstanding dm_io_get() calls. */
+unsigned int dmio_reserved_pages(void);
+/* Bios submitted by dm-io since it was loaded. */
+u64 dmio_bios_submitted(void);
+/* Requests (sync or async calls that passed validation) since load. */
+u64 dmio_requests_started(void);
+/* Requests that have completed (callback called or sync caller woken). */
+u64 dmio_requests_completed(void);
+
+#endif /* DMIO_DM_IO_INTERNAL_H */

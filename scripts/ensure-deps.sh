@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install what the build and the tests need, once (idempotent).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PKGS=(build-essential bc bison flex libelf-dev libssl-dev xz-utils kmod cpio
+      python3 linux-source-6.1 linux-headers-amd64 dmsetup fio busybox-static
+      util-linux)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	step "packages: all ${#PKGS[@]} present"
+	exit 0
+fi
+need_root
+command -v apt-get >/dev/null || die "apt-get not found: install by hand: ${missing[*]}"
+log=$DMIO_CACHE/logs/apt.log
+mkdir -p "$(dirname "$log")"
+step "packages: installing ${missing[*]} (log: $log)"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update >"$log" 2>&1 || die "apt-get update failed, see $log"
+apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
+	die "apt-get install failed, see $log"
+step "packages: installed"

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build (or find in the cache) the User-Mode Linux test kernel.
+#
+# usage: uml-kernel.sh [FRAGMENT...]
+# Prints the build directory (the kernel binary is BUILD/linux) on stdout;
+# progress goes to stderr.  The build is cached under $DMIO_CACHE, keyed by
+# the kernel source version, the compiler and the config fragments, so a
+# second run with the same inputs reuses it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+frags=("$@")
+[ ${#frags[@]} -gt 0 ] || frags=("$DMIO_ROOT/tests/uml/uml.config")
+
+ver=$(ksrc_version) || die "linux-source-6.1 is not installed (run scripts/ensure-deps.sh)"
+key=$( { echo "$ver"; gcc --version | head -1; cat "${frags[@]}"; } |
+	sha256sum | cut -c1-16)
+B=$DMIO_CACHE/uml-$ver-$key
+log=$DMIO_CACHE/logs/uml-$key.log
+
+if [ -x "$B/linux" ] && [ -f "$B/.dmio-built" ]; then
+	step "test kernel: cached, not rebuilding ($B)" >&2
+	echo "$B"
+	exit 0
+fi
+
+mkdir -p "$DMIO_CACHE/logs"
+avail=$(df -Pk "$DMIO_CACHE" | awk 'NR==2 {print $4}')
+if [ "$avail" -lt $((4 * 1024 * 1024)) ]; then
+	die "only $((avail / 1024)) MiB free under $DMIO_CACHE; the kernel source and build need about 4 GiB (set DMIO_CACHE to another place)"
+fi
+
+S=$(ksrc_dir)
+mkdir -p "$B"
+step "test kernel: configuring UML $ver (log: $log)" >&2
+{
+	make -C "$S" ARCH=um O="$B" defconfig
+	"$S/scripts/kconfig/merge_config.sh" -m -O "$B" "$B/.config" "${frags[@]}"
+	make -C "$S" ARCH=um O="$B" olddefconfig
+} >"$log" 2>&1 || die "configuring the kernel failed, see $log"
+
+# Every wanted symbol must really be set: olddefconfig drops unmet ones.
+bad=$(cat "${frags[@]}" | sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=\(.*\)$/\1=\2/p' |
+	while IFS= read -r want; do
+		grep -qx "$want" "$B/.config" || echo "$want"
+	done)
+[ -z "$bad" ] || die "the kernel config dropped: $bad"
+
+step "test kernel: building with -j$(nproc) (about 8-10 minutes on 2 cores)" >&2
+t0=$(date +%s)
+if ! make -C "$S" ARCH=um O="$B" -j"$(nproc)" >>"$log" 2>&1; then
+	tail -20 "$log" >&2
+	die "the kernel build failed, see $log"
+fi
+touch "$B/.dmio-built"
+step "test kernel: built in $(($(date +%s) - t0)) s" >&2
+echo "$B"
