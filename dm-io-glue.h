@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dm-io-glue.h - C-only declarations shared by dm-io.c and dm-io-mempool.c.
+ */
+#ifndef DMIO_GLUE_H
+#define DMIO_GLUE_H
+
+#include <linux/bio.h>
+#include <linux/percpu.h>
+
+/* Every bio of dm-io carries its request and region in the bioset's front pad. */
+struct dmio_bio {
+	void *request;
+	u32 region;
+	struct bio bio;		/* must be last */
+};
+
+struct dmio_counters {
+	u64 requests_started;
+	u64 requests_completed;
+	u64 bios;
+};
+
+DECLARE_PER_CPU(struct dmio_counters, dmio_counters);
+
+int dmio_pools_init(void);
+void dmio_pools_exit(void);
+void dmio_endio(struct bio *bio);
+
+#endif /* DMIO_GLUE_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dm-io-mempool.c - the memory dm-io's I/O path allocates from.
+ *
+ * Requests come from a mempool of engine request objects whose reserve
+ * dm_io_get() and dm_io_put() resize; bios come from a bioset with a fixed
+ * reserve.  Both are created when the module loads and allocated with
+ * GFP_NOIO, so I/O makes progress under memory pressure and never recurses
+ * into the file system.  The sizing policy itself is in engine/pool_policy.cpp.
+ */
+
+#include <linux/bio.h>
+#include <linux/highmem.h>
+#include <linux/mempool.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+
+#include "dm-io.h"
+#include "dm-io-boundary.h"
+#include "dm-io-glue.h"
+#include "dm-io-internal.h"
+
+/* Bios kept in reserve; enough because each is submitted before the next. */
+#define DMIO_BIO_RESERVE	16
+
+static struct kmem_cache *dmio_request_cache;
+static mempool_t dmio_request_pool;
+static struct bio_set dmio_bioset;
+
+static DEFINE_MUTEX(dmio_reserve_lock);
+static u64 dmio_pages_reserved;		/* under dmio_reserve_lock */
+static unsigned int dmio_requests_reserved;
+
+int dmio_pools_init(void)
+{
+	unsigned int requests;
+	int r;
+
+	r = dmio_policy_reserve(0, &requests);
+	if (r)
+		return r;
+
+	dmio_request_cache = kmem_cache_create("dm_io_request",
+					       DMIO_REQUEST_BYTES,
+					       DMIO_REQUEST_ALIGN, 0, NULL);
+	if (!dmio_request_cache)
+		return -ENOMEM;
+
+	r = mempool_init_slab_pool(&dmio_request_pool, requests,
+				   dmio_request_cache);
+	if (r)
+		goto bad_pool;
+
+	r = bioset_init(&dmio_bioset, DMIO_BIO_RESERVE,
+			offsetof(struct dmio_bio, bio),
+			BIOSET_NEED_BVECS | BIOSET_NEED_RESCUER);
+	if (r)
+		goto bad_bioset;
+
+	dmio_pages_reserved = 0;
+	dmio_requests_reserved = requests;
+	return 0;
+
+bad_bioset:
+	mempool_exit(&dmio_request_pool);
+bad_pool:
+	kmem_cache_destroy(dmio_request_cache);
+	return r;
+}
+
+void dmio_pools_exit(void)
+{
+	if (dmio_pages_reserved)
+		pr_warn("dm-io: unloaded with %llu pages still reserved by dm_io_get()\n",
+			dmio_pages_reserved);
+	bioset_exit(&dmio_bioset);
+	mempool_exit(&dmio_request_pool);
+	kmem_cache_destroy(dmio_request_cache);
+}
+
+/* Resizes the request reserve for @pages reserved pages. */
+static int dmio_resize_reserve(u64 pages)
+{
+	unsigned int requests;
+	int r;
+
+	lockdep_assert_held(&dmio_reserve_lock);
+
+	r = dmio_policy_reserve(pages, &requests);
+	if (r)
+		return r;
+	if (requests != dmio_requests_reserved) {
+		/* On failure the pool is left exactly as it was. */
+		r = mempool_resize(&dmio_request_pool, requests);
+		if (r)
+			return r;
+	}
+	dmio_pages_reserved = pages;
+	dmio_requests_reserved = requests;
+	return 0;
+}
+
+int dm_io_get(unsigned int num_pages)
+{
+	int r;
+
+	might_sleep();
+	mutex_lock(&dmio_reserve_lock);
+	r = dmio_resize_reserve(dmio_pages_reserved + num_pages);
+	mutex_unlock(&dmio_reserve_lock);
+	if (r)
+		pr_warn_ratelimited("dm-io: cannot reserve %u more pages: %d\n",
+				    num_pages, r);
+	return r;
+}
+EXPORT_SYMBOL_GPL(dm_io_get);
+
+void dm_io_put(unsigned int num_pages)
+{
+	u64 pages;
+
+	might_sleep();
+	mutex_lock(&dmio_reserve_lock);
+	pages = dmio_pages_reserved;
+	if (num_pages > pages) {
+		pr_warn_ratelimited("dm-io: dm_io_put(%u) with only %llu pages reserved\n",
+				    num_pages, pages);
+		num_pages = pages;
+	}
+	/* Shrinking cannot fail; the policy accepts any smaller size. */
+	dmio_resize_reserve(pages - num_pages);
+	mutex_unlock(&dmio_reserve_lock);
+}
+EXPORT_SYMBOL_GPL(dm_io_put);
+
+void *dmio_request_alloc(void)
+{
+	/* GFP_NOIO includes __GFP_DIRECT_RECLAIM: mempool_alloc() waits. */
+	return mempool_alloc(&dmio_request_pool, GFP_NOIO);
+}
+
+void dmio_request_free(void *request, const void *vm_addr, dmio_u64 vm_bytes)
+{
+	if (vm_bytes)
+		invalidate_kernel_vmap_range((void *)vm_addr, vm_bytes);
+	mempool_free(request, &dmio_request_pool);
+	this_cpu_inc(dmio_counters.requests_completed);
+}
+
+void *dmio_bio_alloc(void *bdev, dmio_u64 sector, dmio_u32 nr_vecs,
+		     dmio_u32 opf, void *request, dmio_u32 region)
+{
+	struct dmio_bio *db;
+	struct bio *bio;
+
+	/* Never fails: GFP_NOIO waits for the bioset's reserve. */
+	bio = bio_alloc_bioset(bdev, nr_vecs, (__force blk_opf_t)opf,
+			       GFP_NOIO, &dmio_bioset);
+	bio->bi_iter.bi_sector = sector;
+	bio->bi_end_io = dmio_endio;
+	db = container_of(bio, struct dmio_bio, bio);
+	db->request = request;
+	db->region = region;
+	return bio;
+}
+
+unsigned int dmio_reserve_requests(void)
+{
+	unsigned int requests;
+
+	mutex_lock(&dmio_reserve_lock);
+	requests = dmio_requests_reserved;
+	mutex_unlock(&dmio_reserve_lock);
+	return requests;
+}
+EXPORT_SYMBOL_NS_GPL(dmio_reserve_requests, DM_IO_INTERNAL);
+
+unsigned int dmio_reserved_pages(void)
+{
+	u64 pages;
+
+	mutex_lock(&dmio_reserve_lock);
+	pages = dmio_pages_reserved;
+	mutex_unlock(&dmio_reserve_lock);
+	return pages;
+}
+EXPORT_SYMBOL_NS_GPL(dmio_reserved_pages, DM_IO_INTERNAL);

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dm-io.c - the exported dm-io API and the kernel side of its engine.
+ *
+ * The entry points check the op and flags, describe the call as a struct
+ * dmio_job and hand it to the C++ engine (engine/), which checks regions and
+ * buffer, splits the regions into bios and counts their completions.  This
+ * file also provides the kernel services the engine calls through
+ * dm-io-boundary.h: device limits, vmalloc pages, bio building and
+ * submission, and the bio completion handler.
+ */
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/completion.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/sizes.h>
+#include <linux/vmalloc.h>
+
+#include "dm-io.h"
+#include "dm-io-boundary.h"
+#include "dm-io-glue.h"
+#include "dm-io-internal.h"
+
+/* The engine sees the kernel's structures through mirrors: keep them equal. */
+#define DMIO_SAME_FIELD(a, fa, b, fb)					\
+	static_assert(offsetof(a, fa) == offsetof(b, fb) &&		\
+		      sizeof_field(a, fa) == sizeof_field(b, fb))
+
+static_assert(sizeof(struct dmio_page_list) == sizeof(struct page_list));
+DMIO_SAME_FIELD(struct dmio_page_list, next, struct page_list, next);
+DMIO_SAME_FIELD(struct dmio_page_list, page, struct page_list, page);
+static_assert(sizeof(struct dmio_bvec) == sizeof(struct bio_vec));
+DMIO_SAME_FIELD(struct dmio_bvec, page, struct bio_vec, bv_page);
+DMIO_SAME_FIELD(struct dmio_bvec, len, struct bio_vec, bv_len);
+DMIO_SAME_FIELD(struct dmio_bvec, offset, struct bio_vec, bv_offset);
+static_assert(sizeof(struct dmio_region) == sizeof(struct io_region));
+DMIO_SAME_FIELD(struct dmio_region, bdev, struct io_region, bdev);
+DMIO_SAME_FIELD(struct dmio_region, sector, struct io_region, sector);
+DMIO_SAME_FIELD(struct dmio_region, count, struct io_region, count);
+static_assert(__same_type(dmio_notify_fn, io_notify_fn));
+static_assert(sizeof(dmio_u32) == sizeof(blk_opf_t));
+static_assert(DMIO_PAGE_SHIFT == PAGE_SHIFT);
+static_assert(DMIO_SECTOR_SHIFT == SECTOR_SHIFT);
+static_assert(DMIO_BIO_MAX_VECS == BIO_MAX_VECS);
+static_assert(DMIO_MAX_REGIONS == DM_IO_MAX_REGIONS);
+static_assert(DMIO_EINVAL == EINVAL && DMIO_ENOMEM == ENOMEM);
+
+/* Flags a caller may add to REQ_OP_READ or REQ_OP_WRITE. */
+#define DMIO_FLAGS	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | \
+			 REQ_NOMERGE | REQ_IDLE | REQ_FUA | REQ_PREFLUSH |    \
+			 REQ_RAHEAD | REQ_BACKGROUND)
+#define DMIO_WRITE_FLAGS (REQ_FUA | REQ_PREFLUSH)
+
+/* Largest bio dm-io builds, whatever the device allows. */
+#define DMIO_MAX_BIO_BYTES	SZ_1G
+
+DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
+
+/* ---- Services for the engine (dm-io-boundary.h) ---- */
+
+void dmio_warn_invalid(const char *what, dmio_u32 region)
+{
+	pr_warn_ratelimited("dm-io: invalid request: %s (region %u)\n",
+			    what, region);
+}
+
+static int dmio_invalid(const char *what)
+{
+	pr_warn_ratelimited("dm-io: invalid request: %s\n", what);
+	return -EINVAL;
+}
+
+void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
+{
+	struct request_queue *q = bdev_get_queue(bdev);
+
+	info->nr_sectors = bdev_nr_sectors(bdev);
+	info->logical_block_size = queue_logical_block_size(q);
+	info->max_bio_bytes = min_t(u64, (u64)queue_max_sectors(q) << SECTOR_SHIFT,
+				    DMIO_MAX_BIO_BYTES);
+	info->max_segments = queue_max_segments(q);
+}
+
+int dmio_vm_covers(const void *addr, dmio_u64 bytes)
+{
+	unsigned long start = (unsigned long)addr;
+	unsigned long end, p;
+
+	if (check_add_overflow(start, (unsigned long)bytes, &end))
+		return 0;
+	for (p = start & PAGE_MASK; p < end; p += PAGE_SIZE)
+		if (!is_vmalloc_addr((void *)p) || !vmalloc_to_page((void *)p))
+			return 0;
+	return 1;
+}
+
+void *dmio_vm_page(const void *addr)
+{
+	return vmalloc_to_page(addr);
+}
+
+void dmio_vm_flush(const void *addr, dmio_u64 bytes)
+{
+	while (bytes) {
+		int chunk = min_t(u64, bytes, SZ_1G);
+
+		flush_kernel_vmap_range((void *)addr, chunk);
+		addr += chunk;
+		bytes -= chunk;
+	}
+}
+
+dmio_u32 dmio_bio_add(void *bio, void *page, dmio_u32 len, dmio_u32 offset)
+{
+	struct page *first = nth_page((struct page *)page, offset >> PAGE_SHIFT);
+
+	return bio_add_page(bio, first, len, offset & ~PAGE_MASK);
+}
+
+void dmio_bio_submit(void *bio)
+{
+	this_cpu_inc(dmio_counters.bios);
+	submit_bio(bio);
+}
+
+void dmio_bio_discard(void *bio)
+{
+	bio_put(bio);
+}
+
+/* A READ failed: never hand back stale data, zero what the bio covered. */
+static void dmio_zero_fill(struct bio *bio)
+{
+	struct bvec_iter_all iter;
+	struct bio_vec *bv;
+
+	/* All segments: the block layer may have advanced bi_iter already. */
+	bio_for_each_segment_all(bv, bio, iter)
+		memzero_bvec(bv);
+}
+
+void dmio_endio(struct bio *bio)
+{
+	struct dmio_bio *db = container_of(bio, struct dmio_bio, bio);
+	void *request = db->request;
+	u32 region = db->region;
+	int failed = bio->bi_status != BLK_STS_OK;
+
+	if (failed && bio_op(bio) == REQ_OP_READ)
+		dmio_zero_fill(bio);
+	bio_put(bio);
+	dmio_engine_bio_done(request, region, failed);
+}
+
+/* ---- The API ---- */
+
+/* Checks what the engine does not: region count, op and flags. */
+static int dmio_job_init(struct dmio_job *job, unsigned int num_regions,
+			 const struct io_region *where, blk_opf_t rw,
+			 enum dmio_buffer_kind kind, const void *buffer)
+{
+	enum req_op op = rw & REQ_OP_MASK;
+	blk_opf_t flags = rw & ~REQ_OP_MASK;
+
+	if (!num_regions || num_regions > DM_IO_MAX_REGIONS)
+		return dmio_invalid("number of regions must be 1 to BITS_PER_LONG");
+	if (!where)
+		return dmio_invalid("no regions");
+	if (op != REQ_OP_READ && op != REQ_OP_WRITE)
+		return dmio_invalid("op is neither READ nor WRITE");
+	if (flags & ~DMIO_FLAGS)
+		return dmio_invalid("unsupported request flags");
+	if (op == REQ_OP_READ && num_regions > 1)
+		return dmio_invalid("READ from more than one region");
+	if (op == REQ_OP_READ && (flags & DMIO_WRITE_FLAGS))
+		return dmio_invalid("REQ_FUA or REQ_PREFLUSH on a READ");
+
+	*job = (struct dmio_job) {
+		.regions = (const struct dmio_region *)where,
+		.nr_regions = num_regions,
+		.opf = (__force dmio_u32)rw,
+		.is_write = op == REQ_OP_WRITE,
+		.is_preflush = !!(flags & REQ_PREFLUSH),
+		.kind = kind,
+		.buffer = buffer,
+	};
+	return 0;
+}
+
+/* Hands a checked job to the engine; plugged, so multi-bio requests merge. */
+static int dmio_submit(struct dmio_job *job)
+{
+	struct blk_plug plug;
+	int r;
+
+	might_sleep();
+	blk_start_plug(&plug);
+	r = dmio_engine_submit(job);
+	blk_finish_plug(&plug);
+	if (!r)
+		this_cpu_inc(dmio_counters.requests_started);
+	return r;
+}
+
+static int dmio_async(struct dmio_job *job, io_notify_fn fn, void *context)
+{
+	if (!fn)
+		return dmio_invalid("no notify function");
+	job->notify = fn;
+	job->context = context;
+	return dmio_submit(job);
+}
+
+struct dmio_sync_waiter {
+	struct completion done;
+	unsigned long error_bits;
+};
+
+static void dmio_sync_notify(unsigned long error_bits, void *context)
+{
+	struct dmio_sync_waiter *w = context;
+
+	w->error_bits = error_bits;
+	complete(&w->done);
+}
+
+static int dmio_sync(struct dmio_job *job, unsigned long *error_bits)
+{
+	struct dmio_sync_waiter w = {
+		.done = COMPLETION_INITIALIZER_ONSTACK(w.done),
+	};
+	int r;
+
+	job->opf |= (__force dmio_u32)REQ_SYNC;
+	job->notify = dmio_sync_notify;
+	job->context = &w;
+	r = dmio_submit(job);
+	if (r)
+		return r;
+
+	/* Uninterruptible: the bios use the caller's buffer until they end. */
+	wait_for_completion_io(&w.done);
+	if (error_bits)
+		*error_bits = w.error_bits;
+	return w.error_bits ? -EIO : 0;
+}
+
+int dm_io_sync(unsigned int num_regions, const struct io_region *where,
+	       blk_opf_t rw, struct page_list *pl, unsigned int offset,
+	       unsigned long *error_bits)
+{
+	struct dmio_job job;
+	int r;
+
+	r = dmio_job_init(&job, num_regions, where, rw,
+			  DMIO_BUFFER_PAGE_LIST, pl);
+	if (r)
+		return r;
+	job.offset = offset;
+	return dmio_sync(&job, error_bits);
+}
+EXPORT_SYMBOL_GPL(dm_io_sync);
+
+int dm_io_async(unsigned int num_regions, const struct io_region *where,
+		blk_opf_t rw, struct page_list *pl, unsigned int offset,
+		io_notify_fn fn, void *context)
+{
+	struct dmio_job job;
+	int r;
+
+	r = dmio_job_init(&job, num_regions, where, rw,
+			  DMIO_BUFFER_PAGE_LIST, pl);
+	if (r)
+		return r;
+	job.offset = offset;
+	return dmio_async(&job, fn, context);
+}
+EXPORT_SYMBOL_GPL(dm_io_async);
+
+int dm_io_sync_bvec(unsigned int num_regions, const struct io_region *where,
+		    blk_opf_t rw, const struct bio_vec *bvec,
+		    unsigned long *error_bits)
+{
+	struct dmio_job job;
+	int r;
+
+	r = dmio_job_init(&job, num_regions, where, rw, DMIO_BUFFER_BVEC, bvec);
+	if (r)
+		return r;
+	return dmio_sync(&job, error_bits);
+}
+EXPORT_SYMBOL_GPL(dm_io_sync_bvec);
+
+int dm_io_async_bvec(unsigned int num_regions, const struct io_region *where,
+		     blk_opf_t rw, const struct bio_vec *bvec,
+		     io_notify_fn fn, void *context)
+{
+	struct dmio_job job;
+	int r;
+
+	r = dmio_job_init(&job, num_regions, where, rw, DMIO_BUFFER_BVEC, bvec);
+	if (r)
+		return r;
+	return dmio_async(&job, fn, context);
+}
+EXPORT_SYMBOL_GPL(dm_io_async_bvec);
+
+int dm_io_sync_vm(unsigned int num_regions, const struct io_region *where,
+		  blk_opf_t rw, void *data, unsigned long *error_bits)
+{
+	struct dmio_job job;
+	int r;
+
+	r = dmio_job_init(&job, num_regions, where, rw, DMIO_BUFFER_VM, data);
+	if (r)
+		return r;
+	return dmio_sync(&job, error_bits);
+}
+EXPORT_SYMBOL_GPL(dm_io_sync_vm);
+
+int dm_io_async_vm(unsigned int num_regions, const struct io_region *where,
+		   blk_opf_t rw, void *data, io_notify_fn fn, void *context)
+{
+	struct dmio_job job;
+	int r;
+
+	r = dmio_job_init(&job, num_regions, where, rw, DMIO_BUFFER_VM, data);
+	if (r)
+		return r;
+	return dmio_async(&job, fn, context);
+}
+EXPORT_SYMBOL_GPL(dm_io_async_vm);
+
+/* ---- Counters for the project's tests (dm-io-internal.h) ---- */
+
+#define DMIO_COUNTER_SUM(field)						\
+({									\
+	u64 sum = 0;							\
+	int cpu;							\
+	for_each_possible_cpu(cpu)					\
+		sum += per_cpu(dmio_counters, cpu).field;		\
+	sum;								\
+})
+
+u64 dmio_bios_submitted(void)
+{
+	return DMIO_COUNTER_SUM(bios);
+}
+EXPORT_SYMBOL_NS_GPL(dmio_bios_submitted, DM_IO_INTERNAL);
+
+u64 dmio_requests_started(void)
+{
+	return DMIO_COUNTER_SUM(requests_started);
+}
+EXPORT_SYMBOL_NS_GPL(dmio_requests_started, DM_IO_INTERNAL);
+
+u64 dmio_requests_completed(void)
+{
+	return DMIO_COUNTER_SUM(requests_completed);
+}
+EXPORT_SYMBOL_NS_GPL(dmio_requests_completed, DM_IO_INTERNAL);
+
+static int __init dmio_init(void)
+{
+	return dmio_pools_init();
+}
+
+static void __exit dmio_exit(void)
+{
+	dmio_pools_exit();
+}
+
+module_init(dmio_init);
+module_exit(dmio_exit);
+
+MODULE_DESCRIPTION("dm-io: synchronous and asynchronous block I/O for device-mapper targets");
+MODULE_AUTHOR("The dm-io developers");
+MODULE_LICENSE("GPL");

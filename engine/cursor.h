@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// cursor.h - the three buffer kinds of dm-io behind one compile-time shape.
+//
+// A cursor walks a caller's buffer one contiguous segment at a time.  The
+// dispatcher is a template over the cursor type, so each buffer kind gets
+// its own straight-line code and no function-pointer table.  Every cursor
+// provides:
+//
+//   const char *check(bytes, block)  why the buffer cannot hold @bytes with
+//                                     every segment aligned to @block, or
+//                                     nullptr if it can (walks a copy);
+//   BioShape shape(max_bytes, max_segs)  how many bytes and segments the
+//                                     next bio takes, within both limits;
+//   Segment peek()                    the current segment;
+//   void advance(bytes)               consume @bytes of it (<= peek().len).
+//
+// Cursors are small values: copying one rewinds the walk to that point,
+// which is how every region of a multi-region WRITE gets the same bytes.
+#pragma once
+
+#include "dm-io-boundary.h"
+#include "kcxx.h"
+
+namespace dmio {
+
+struct Segment {
+	void *page;
+	dmio_u32 offset;	// bytes from @page; may exceed a page (bvec)
+	dmio_u32 len;
+};
+
+struct BioShape {
+	dmio_u32 bytes;
+	dmio_u32 segments;
+};
+
+constexpr dmio_u32 kPageMask = DMIO_PAGE_SIZE - 1;
+
+// Shape of the next bio for a buffer made of whole pages after a first page
+// that starts @offset bytes in (page list and vmalloc buffers).
+constexpr BioShape paged_shape(dmio_u32 offset, dmio_u64 max_bytes,
+			       dmio_u32 max_segs)
+{
+	dmio_u64 pages = (offset + max_bytes + kPageMask) >> DMIO_PAGE_SHIFT;
+
+	if (pages <= max_segs)
+		return { static_cast<dmio_u32>(max_bytes),
+			 static_cast<dmio_u32>(pages) };
+	return { max_segs * DMIO_PAGE_SIZE - offset, max_segs };
+}
+
+static_assert(paged_shape(0, 4096, 256).segments == 1, "one page");
+static_assert(paged_shape(512, 4096, 256).segments == 2, "offset spills");
+static_assert(paged_shape(512, 1u << 20, 256).bytes == 256 * 4096 - 512,
+	      "segment limit cuts at a page end");
+
+// struct page_list: one page per node, an offset into the first page only.
+// The list may be circular (kcopyd's zero page list is): it is walked by
+// byte count, never to its end.
+class PageListCursor {
+public:
+	PageListCursor(const dmio_page_list *pl, dmio_u32 offset)
+		: node_(pl), offset_(offset)
+	{
+	}
+
+	const char *check(dmio_u64 bytes, dmio_u32 block) const
+	{
+		if (offset_ >= DMIO_PAGE_SIZE || offset_ % block)
+			return "page list offset not aligned to the logical block size";
+		dmio_u64 pages = (offset_ + bytes + kPageMask) >> DMIO_PAGE_SHIFT;
+		const dmio_page_list *pl = node_;
+		for (; pages; pages--, pl = pl->next)
+			if (!pl || !pl->page)
+				return "page list shorter than the region";
+		return nullptr;
+	}
+
+	BioShape shape(dmio_u64 max_bytes, dmio_u32 max_segs) const
+	{
+		return paged_shape(offset_, max_bytes, max_segs);
+	}
+
+	Segment peek() const
+	{
+		return { node_->page, offset_, DMIO_PAGE_SIZE - offset_ };
+	}
+
+	void advance(dmio_u32 bytes)
+	{
+		offset_ += bytes;
+		if (offset_ == DMIO_PAGE_SIZE) {
+			node_ = node_->next;
+			offset_ = 0;
+		}
+	}
+
+private:
+	const dmio_page_list *node_;
+	dmio_u32 offset_;
+};
+
+// An array of struct bio_vec, used in order; an entry may span several
+// physically contiguous pages.  The array has no length: a NULL page or a
+// zero length before the data is covered marks an array that is too short.
+class BvecCursor {
+public:
+	explicit BvecCursor(const dmio_bvec *bv) : bv_(bv), done_(0) {}
+
+	const char *check(dmio_u64 bytes, dmio_u32 block) const
+	{
+		for (const dmio_bvec *bv = bv_; bytes; bv++) {
+			if (!bv->page || !bv->len)
+				return "bio_vec array shorter than the region";
+			if (bv->len % block || bv->offset % block)
+				return "bio_vec not aligned to the logical block size";
+			bytes -= kcxx::min<dmio_u64>(bytes, bv->len);
+		}
+		return nullptr;
+	}
+
+	BioShape shape(dmio_u64 max_bytes, dmio_u32 max_segs) const
+	{
+		BioShape s = { 0, 0 };
+		dmio_u32 done = done_;
+
+		for (const dmio_bvec *bv = bv_; s.bytes < max_bytes &&
+		     s.segments < max_segs; bv++, done = 0) {
+			s.bytes += kcxx::min<dmio_u64>(bv->len - done,
+						       max_bytes - s.bytes);
+			s.segments++;
+		}
+		return s;
+	}
+
+	Segment peek() const
+	{
+		return { bv_->page, bv_->offset + done_, bv_->len - done_ };
+	}
+
+	void advance(dmio_u32 bytes)
+	{
+		done_ += bytes;
+		if (done_ == bv_->len) {
+			bv_++;
+			done_ = 0;
+		}
+	}
+
+private:
+	const dmio_bvec *bv_;
+	dmio_u32 done_;		// bytes of *bv_ already consumed
+};
+
+// A vmalloc'd (or vmap'd) buffer: virtually contiguous, one page at a time.
+class VmCursor {
+public:
+	explicit VmCursor(const void *addr)
+		: addr_(reinterpret_cast<dmio_uptr>(addr))
+	{
+	}
+
+	const char *check(dmio_u64 bytes, dmio_u32 block) const
+	{
+		if (addr_ % block)
+			return "vmalloc address not aligned to the logical block size";
+		if (!dmio_vm_covers(reinterpret_cast<const void *>(addr_), bytes))
+			return "buffer is not vmalloc memory holding the region";
+		return nullptr;
+	}
+
+	BioShape shape(dmio_u64 max_bytes, dmio_u32 max_segs) const
+	{
+		return paged_shape(addr_ & kPageMask, max_bytes, max_segs);
+	}
+
+	Segment peek() const
+	{
+		dmio_u32 offset = addr_ & kPageMask;
+
+		return { dmio_vm_page(reinterpret_cast<const void *>(addr_)),
+			 offset, DMIO_PAGE_SIZE - offset };
+	}
+
+	void advance(dmio_u32 bytes)
+	{
+		addr_ += bytes;
+	}
+
+private:
+	dmio_uptr addr_;
+};
+
+} // namespace dmio

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// dispatch.cpp - check a dm-io call, then split its regions into bios.
+//
+// Two passes.  The first reads every region's device limits and checks the
+// regions and the buffer, so that bad input is refused before any I/O is
+// issued.  The second builds and submits the bios of each region in turn,
+// from a fresh copy of the buffer cursor, so every region of a WRITE gets
+// the same bytes (a shorter region takes the prefix).  Each bio is submitted
+// as soon as it is built, before the next is allocated: that is what lets a
+// small bioset reserve guarantee progress under memory pressure.
+
+#include "cursor.h"
+#include "dm-io-boundary.h"
+#include "kcxx.h"
+#include "request.h"
+
+namespace dmio {
+namespace {
+
+constexpr dmio_u32 kSectorSize = 1u << DMIO_SECTOR_SHIFT;
+
+// What pass one learnt about the call as a whole.
+struct JobFacts {
+	dmio_u64 longest_bytes;	// the buffer must hold this much
+	dmio_u32 block;		// largest logical block size of the regions
+};
+
+int invalid(const char *why, dmio_u32 region)
+{
+	dmio_warn_invalid(why, region);
+	return -DMIO_EINVAL;
+}
+
+int check_regions(const dmio_job &job, JobFacts *facts)
+{
+	facts->longest_bytes = 0;
+	facts->block = kSectorSize;
+
+	for (dmio_u32 i = 0; i < job.nr_regions; i++) {
+		const dmio_region &r = job.regions[i];
+		dmio_bdev_info info;
+
+		if (!r.bdev)
+			return invalid("region has no block device", i);
+		dmio_bdev_query(r.bdev, &info);
+		if (r.sector > info.nr_sectors ||
+		    r.count > info.nr_sectors - r.sector)
+			return invalid("region past the end of the device", i);
+
+		dmio_u32 block_sectors = info.logical_block_size >> DMIO_SECTOR_SHIFT;
+		if (r.sector % block_sectors || r.count % block_sectors)
+			return invalid("region not aligned to the logical block size", i);
+
+		if (!r.count)
+			continue;
+		facts->longest_bytes = kcxx::max(facts->longest_bytes,
+						 r.count << DMIO_SECTOR_SHIFT);
+		facts->block = kcxx::max(facts->block, info.logical_block_size);
+	}
+	return 0;
+}
+
+// Largest bio for a device: its limit, whole logical blocks.
+dmio_u32 bio_bytes_limit(const dmio_bdev_info &info)
+{
+	dmio_u32 bytes = info.max_bio_bytes & ~(info.logical_block_size - 1);
+
+	return kcxx::max(bytes, info.logical_block_size);
+}
+
+template <typename Cursor>
+void dispatch_region(Request *rq, const dmio_job &job, dmio_u32 index,
+		     Cursor cursor)
+{
+	const dmio_region &r = job.regions[index];
+
+	if (!r.count) {
+		// A WRITE with REQ_PREFLUSH flushes the device of an empty
+		// region with one empty bio; otherwise the region is skipped.
+		if (job.is_write && job.is_preflush) {
+			void *bio = dmio_bio_alloc(r.bdev, r.sector, 0, job.opf,
+						   rq, index);
+			rq->add_bio();
+			dmio_bio_submit(bio);
+		}
+		return;
+	}
+
+	dmio_bdev_info info;
+	dmio_bdev_query(r.bdev, &info);
+	const dmio_u32 max_bytes = bio_bytes_limit(info);
+	const dmio_u32 max_segs = kcxx::max(1u, kcxx::min(info.max_segments,
+							  DMIO_BIO_MAX_VECS));
+	dmio_u64 sector = r.sector;
+	dmio_u64 remaining = r.count << DMIO_SECTOR_SHIFT;
+
+	while (remaining) {
+		BioShape shape = cursor.shape(kcxx::min<dmio_u64>(remaining,
+								  max_bytes),
+					      max_segs);
+		void *bio = dmio_bio_alloc(r.bdev, sector, shape.segments,
+					   job.opf, rq, index);
+		dmio_u32 added = 0;
+
+		while (added < shape.bytes) {
+			Segment seg = cursor.peek();
+			dmio_u32 len = kcxx::min(seg.len, shape.bytes - added);
+
+			if (dmio_bio_add(bio, seg.page, len, seg.offset) != len)
+				break;
+			cursor.advance(len);
+			added += len;
+		}
+		if (!added) {
+			// Cannot happen (the bio has room for the shape), but
+			// never loop: report the region failed instead.
+			dmio_bio_discard(bio);
+			rq->fail_region(index);
+			return;
+		}
+		rq->add_bio();
+		dmio_bio_submit(bio);
+		remaining -= added;
+		sector += added >> DMIO_SECTOR_SHIFT;
+	}
+}
+
+template <typename Cursor>
+int submit(const dmio_job &job, const Cursor &start)
+{
+	JobFacts facts;
+	int r = check_regions(job, &facts);
+
+	if (r)
+		return r;
+	if (facts.longest_bytes) {
+		if (!job.buffer)
+			return invalid("no buffer", 0);
+		if (const char *why = start.check(facts.longest_bytes, facts.block))
+			return invalid(why, 0);
+	}
+
+	const void *vm_read_addr = nullptr;
+	dmio_u64 vm_read_bytes = 0;
+	if (job.kind == DMIO_BUFFER_VM && facts.longest_bytes) {
+		dmio_vm_flush(job.buffer, facts.longest_bytes);
+		if (!job.is_write) {
+			vm_read_addr = job.buffer;
+			vm_read_bytes = facts.longest_bytes;
+		}
+	}
+
+	Request *rq = new (dmio_request_alloc())
+		Request(job.notify, job.context, vm_read_addr, vm_read_bytes);
+	for (dmio_u32 i = 0; i < job.nr_regions; i++)
+		dispatch_region(rq, job, i, start);
+	rq->submitted();
+	return 0;
+}
+
+} // namespace
+} // namespace dmio
+
+extern "C" int dmio_engine_submit(const dmio_job *job)
+{
+	switch (job->kind) {
+	case DMIO_BUFFER_PAGE_LIST:
+		return dmio::submit(*job, dmio::PageListCursor(
+			static_cast<const dmio_page_list *>(job->buffer),
+			job->offset));
+	case DMIO_BUFFER_BVEC:
+		return dmio::submit(*job, dmio::BvecCursor(
+			static_cast<const dmio_bvec *>(job->buffer)));
+	case DMIO_BUFFER_VM:
+		return dmio::submit(*job, dmio::VmCursor(job->buffer));
+	}
+	return dmio::invalid("unknown buffer kind", 0);
+}

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// pool_policy.cpp - how big the request reserve is for the pages reserved
+// with dm_io_get().
+//
+// Every in-flight request holds one request object until it completes, so
+// the reserve bounds how many requests can be in flight without waiting for
+// memory.  A page of in-flight data may be split into several small
+// requests (a 512-byte log header write, say): the classic dm-io reserved
+// four requests per page, and so does this.  A base reserve is always kept,
+// so that I/O progresses for callers that never called dm_io_get().  Bios
+// come from a fixed bioset reserve: each bio is submitted before the next
+// one is allocated, so a small reserve is enough for progress.
+
+#include "dm-io-boundary.h"
+
+namespace dmio {
+
+constexpr dmio_u32 kBaseRequests = 16;
+constexpr dmio_u32 kRequestsPerPage = 4;
+constexpr dmio_u32 kMaxRequests = 1u << 20;	// 64 MiB of request objects
+constexpr dmio_u64 kMaxPages = (kMaxRequests - kBaseRequests) / kRequestsPerPage;
+
+constexpr dmio_u32 requests_for(dmio_u64 pages)
+{
+	return kBaseRequests + static_cast<dmio_u32>(pages) * kRequestsPerPage;
+}
+
+static_assert(requests_for(0) == kBaseRequests, "base reserve");
+static_assert(requests_for(kMaxPages) <= kMaxRequests, "no overflow");
+
+} // namespace dmio
+
+extern "C" int dmio_policy_reserve(dmio_u64 pages, dmio_u32 *requests)
+{
+	if (pages > dmio::kMaxPages)
+		return -DMIO_ENOMEM;
+	*requests = dmio::requests_for(pages);
+	return 0;
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// request.cpp - completion of a dm-io request (see request.h).
+
+#include "request.h"
+
+namespace dmio {
+
+void Request::put()
+{
+	if (pending_.sub_acq_rel(1))
+		return;
+
+	// Last reference: every bio is done and every error bit is visible
+	// (each bio_done() ORs its bit before its release decrement).
+	unsigned long error_bits = error_bits_.load_acquire();
+	dmio_notify_fn notify = notify_;
+	void *context = context_;
+
+	dmio_request_free(this, vm_read_addr_, vm_read_bytes_);
+	notify(error_bits, context);
+}
+
+} // namespace dmio
+
+extern "C" void dmio_engine_bio_done(void *request, dmio_u32 region,
+				     int failed)
+{
+	static_cast<dmio::Request *>(request)->bio_done(region, failed);
+}

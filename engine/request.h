@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// request.h - one dm-io request: its completion counter and error bitset.
+//
+// A request lives in a DMIO_REQUEST_BYTES object from the C side's mempool.
+// It starts with one reference held by the submitter; every bio takes one
+// more before it is submitted.  Whoever drops the last reference reads the
+// error bitset, gives the object back to the pool and only then calls the
+// notify function, so the callback may free its context, issue new I/O or
+// shrink the pool.
+#pragma once
+
+#include "dm-io-boundary.h"
+#include "kcxx.h"
+
+namespace dmio {
+
+class Request {
+public:
+	Request(dmio_notify_fn notify, void *context, const void *vm_read_addr,
+		dmio_u64 vm_read_bytes)
+		: error_bits_(0), pending_(1), notify_(notify),
+		  context_(context), vm_read_addr_(vm_read_addr),
+		  vm_read_bytes_(vm_read_bytes)
+	{
+	}
+
+	// Takes a reference for a bio about to be submitted.  The submitter
+	// still holds its own, so the count cannot reach zero meanwhile.
+	void add_bio()
+	{
+		pending_.add_relaxed(1);
+	}
+
+	// Marks @region failed without a bio (it could not be issued).
+	void fail_region(dmio_u32 region)
+	{
+		error_bits_.or_relaxed(1UL << region);
+	}
+
+	// A bio of @region completed.
+	void bio_done(dmio_u32 region, bool failed)
+	{
+		if (failed)
+			fail_region(region);
+		put();
+	}
+
+	// The submitter issued every bio and drops its reference.
+	void submitted()
+	{
+		put();
+	}
+
+private:
+	void put();
+
+	kcxx::atomic<unsigned long> error_bits_;
+	kcxx::atomic<unsigned int> pending_;
+	dmio_notify_fn notify_;
+	void *context_;
+	const void *vm_read_addr_;	// invalidate after a vm READ
+	dmio_u64 vm_read_bytes_;
+};
+
+static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES,
+	      "DMIO_REQUEST_BYTES too small for dmio::Request");
+static_assert(alignof(Request) <= DMIO_REQUEST_ALIGN,
+	      "DMIO_REQUEST_ALIGN too small for dmio::Request");
+static_assert(__has_trivial_destructor(Request),
+	      "requests are freed without running a destructor");
+static_assert(sizeof(unsigned long) * 8 == DMIO_MAX_REGIONS,
+	      "one error bit per region");
+
+} // namespace dmio

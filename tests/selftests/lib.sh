@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tiny TAP 13 helpers for the kselftest-style scripts in this directory
+# (POSIX sh: the scripts run under dash as root inside the UML test guest, and
+# can be run by hand on a test machine too).  Source it, do not run it:
+#
+#     . "$(dirname "$0")/lib.sh"
+#     tap_header
+#     tap_plan 3
+#     tap_ok "first check"
+#     if cmd; then tap_ok "second"; else tap_fail "second"; fi
+#     tap_result "third: cmd succeeds" cmd arg...
+#     tap_finish                # prints "# Totals: ..." and exits 0/1/4
+#
+# Output follows tools/testing/selftests/kselftest.h: "TAP version 13", a
+# plan "1..N", "ok N desc" / "not ok N desc", "ok N desc # SKIP reason",
+# diagnostics "# ...", "# Totals: pass:P fail:F xfail:0 xpass:0 skip:S
+# error:0"; a whole-file skip is "1..0 # SKIP reason".  Exit codes:
+# 0 = pass, 1 = fail, 4 = skip (KSFT_PASS, KSFT_FAIL, KSFT_SKIP).
+#
+# How tests/uml/init.sh runs these scripts (the contract):
+#  * every *executable* tests/selftests/*.sh, in ls order, as root, with
+#    `timeout` (default 120 s; "timeout=N" in tests/selftests/settings),
+#    stdin /dev/null, cwd tests/selftests/, stdout+stderr captured;
+#  * environment: DMIO_MODDIR = directory holding dm-io.ko (and
+#    tests/kunit/dm-io-test.ko) built for the running kernel; DMIO_SCRATCH =
+#    a writable tmpfs directory; DM_DISABLE_UDEV=1; the test devices of
+#    tests/uml/devices.md exist;
+#  * on entry dm_io is loaded; dm_io_test is loaded too when the KUnit phase
+#    left it loaded (the first script sees it loaded; check /sys/module/dm_io_test
+#    rather than assuming);
+#  * on exit dm_io must be loaded again (init.sh reports a failure and
+#    reloads it otherwise); dm_io_test may be left loaded or not.
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+TAP_NUM=0
+TAP_PASS=0
+TAP_FAIL=0
+TAP_SKIP=0
+TAP_PLAN=
+
+tap_header() {
+	echo "TAP version 13"
+}
+
+# tap_plan N
+tap_plan() {
+	TAP_PLAN=$1
+	echo "1..$1"
+}
+
+# tap_diag MSG...: a diagnostic line
+tap_diag() {
+	echo "# $*"
+}
+
+tap_ok() {
+	TAP_NUM=$((TAP_NUM + 1))
+	TAP_PASS=$((TAP_PASS + 1))
+	echo "ok $TAP_NUM $*"
+}
+
+tap_fail() {
+	TAP_NUM=$((TAP_NUM + 1))
+	TAP_FAIL=$((TAP_FAIL + 1))
+	echo "not ok $TAP_NUM $*"
+}
+
+# tap_skip DESC REASON
+tap_skip() {
+	TAP_NUM=$((TAP_NUM + 1))
+	TAP_SKIP=$((TAP_SKIP + 1))
+	echo "ok $TAP_NUM $1 # SKIP $2"
+}
+
+# tap_check DESC COND: pass when COND (0/1 or true/false exit status) is 0
+tap_check() {
+	if [ "$2" -eq 0 ]; then tap_ok "$1"; else tap_fail "$1"; fi
+}
+
+# tap_result DESC CMD [ARGS...]: pass iff CMD succeeds; its output becomes
+# diagnostics
+tap_result() {
+	_tap_desc=$1
+	shift
+	_tap_out=$("$@" 2>&1)
+	_tap_rc=$?
+	[ -z "$_tap_out" ] || printf '%s\n' "$_tap_out" | sed 's/^/# /'
+	if [ "$_tap_rc" -eq 0 ]; then tap_ok "$_tap_desc"; else tap_fail "$_tap_desc (exit $_tap_rc)"; fi
+}
+
+# tap_skip_all REASON: the whole script is skipped (exit 4)
+tap_skip_all() {
+	echo "1..0 # SKIP $*"
+	exit $KSFT_SKIP
+}
+
+# tap_bail MSG: abort the whole script as failed
+tap_bail() {
+	echo "Bail out! $*"
+	tap_totals
+	exit $KSFT_FAIL
+}
+
+tap_totals() {
+	echo "# Totals: pass:$TAP_PASS fail:$TAP_FAIL xfail:0 xpass:0 skip:$TAP_SKIP error:0"
+}
+
+# tap_finish: totals, then exit 1 if anything failed or the plan was not
+# met, 4 if everything was skipped, else 0
+tap_finish() {
+	tap_totals
+	if [ -n "$TAP_PLAN" ] && [ "$TAP_NUM" -ne "$TAP_PLAN" ]; then
+		echo "# planned $TAP_PLAN tests but ran $TAP_NUM"
+		exit $KSFT_FAIL
+	fi
+	[ "$TAP_FAIL" -eq 0 ] || exit $KSFT_FAIL
+	if [ "$TAP_PASS" -eq 0 ] && [ "$TAP_SKIP" -gt 0 ]; then
+		exit $KSFT_SKIP
+	fi
+	exit $KSFT_PASS
+}
