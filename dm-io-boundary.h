@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dm-io-boundary.h - the boundary between the C glue and the C++ engine.
+ * The boundary between the C glue and the C++ engine.
  *
  * Everything the two halves of dm-io.ko share is declared here, and nothing
  * else: the mirrored layouts of the kernel structures the engine reads, the
@@ -9,16 +9,13 @@
  * in dm-io.c and dm-io-mempool.c).
  *
  * This header must compile as kernel C and as freestanding C++ without any
- * kernel or libc header, so it uses only compiler-predefined types.  Every
- * mirrored layout and constant is checked against the kernel's own with
- * static_assert in dm-io.c.
+ * kernel or libc header, so it uses only the language's own types (on every
+ * Linux ABI: unsigned int is 32 bits, unsigned long long 64, unsigned long
+ * holds a pointer).  Every mirrored layout and constant is checked against
+ * the kernel's own with static_assert in dm-io.c.
  */
 #ifndef DMIO_BOUNDARY_H
 #define DMIO_BOUNDARY_H
-
-typedef __UINT32_TYPE__ dmio_u32;
-typedef __UINT64_TYPE__ dmio_u64;
-typedef __UINTPTR_TYPE__ dmio_uptr;
 
 /* Kernel constants the engine needs (checked in dm-io.c). */
 #define DMIO_PAGE_SHIFT		12
@@ -46,23 +43,23 @@ struct dmio_page_list {
 /* Mirror of struct bio_vec (<linux/bvec.h>). */
 struct dmio_bvec {
 	void *page;
-	dmio_u32 len;
-	dmio_u32 offset;
+	unsigned int len;
+	unsigned int offset;
 };
 
 /* Mirror of struct io_region (dm-io.h). */
 struct dmio_region {
 	void *bdev;
-	dmio_u64 sector;
-	dmio_u64 count;
+	unsigned long long sector;
+	unsigned long long count;
 };
 
 /* What the engine needs to know about a device, read once per region. */
 struct dmio_bdev_info {
-	dmio_u64 nr_sectors;		/* capacity, 512-byte sectors */
-	dmio_u32 logical_block_size;	/* bytes */
-	dmio_u32 max_bio_bytes;		/* largest bio the device takes */
-	dmio_u32 max_segments;		/* most segments in one bio */
+	unsigned long long nr_sectors;		/* capacity, 512-byte sectors */
+	unsigned int logical_block_size;	/* bytes */
+	unsigned int max_bio_bytes;		/* largest bio the device takes */
+	unsigned int max_segments;		/* most segments in one bio */
 };
 
 enum dmio_buffer_kind {
@@ -76,12 +73,12 @@ typedef void (*dmio_notify_fn)(unsigned long error_bits, void *context);
 /* One dm_io_*() call, after the op and flags were checked by the glue. */
 struct dmio_job {
 	const struct dmio_region *regions;
-	dmio_u32 nr_regions;
-	dmio_u32 opf;			/* blk_opf_t, passed to every bio */
-	dmio_u32 is_write;		/* the op is REQ_OP_WRITE */
-	dmio_u32 is_preflush;		/* REQ_PREFLUSH is set */
+	unsigned int nr_regions;
+	unsigned int opf;			/* blk_opf_t, passed to every bio */
+	unsigned int is_write;		/* the op is REQ_OP_WRITE */
+	unsigned int is_preflush;		/* REQ_PREFLUSH is set */
 	enum dmio_buffer_kind kind;
-	dmio_u32 offset;		/* page list only: offset in 1st page */
+	unsigned int offset;		/* page list only: offset in 1st page */
 	const void *buffer;		/* page list, bio_vec array or vm addr */
 	dmio_notify_fn notify;
 	void *context;
@@ -97,40 +94,40 @@ struct dmio_job {
 int dmio_engine_submit(const struct dmio_job *job);
 
 /* A bio of a request finished; @failed is non-zero on any error. */
-void dmio_engine_bio_done(void *request, dmio_u32 region, int failed);
+void dmio_engine_bio_done(void *request, unsigned int region, int failed);
 
 /*
  * Pool sizing policy: the request reserve for @pages reserved pages.
  * Returns 0, or -DMIO_ENOMEM if @pages is beyond what the policy allows.
  */
-int dmio_policy_reserve(dmio_u64 pages, dmio_u32 *requests);
+int dmio_policy_reserve(unsigned long long pages, unsigned int *requests);
 
 /* ---- Implemented in C, called from the C++ engine. ---- */
 
 void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info);
 /* Non-zero if every page of [@addr, @addr + @bytes) is mapped vmalloc. */
-int dmio_vm_covers(const void *addr, dmio_u64 bytes);
+int dmio_vm_covers(const void *addr, unsigned long long bytes);
 /* The page behind a vmalloc address. */
 void *dmio_vm_page(const void *addr);
 
 /* Request objects: DMIO_REQUEST_BYTES from a mempool (GFP_NOIO, no fail). */
 void *dmio_request_alloc(void);
 /* Frees the request; for a vm READ invalidates the CPU cache first. */
-void dmio_request_free(void *request, const void *vm_addr, dmio_u64 vm_bytes);
+void dmio_request_free(void *request, const void *vm_addr, unsigned long long vm_bytes);
 
 /* A bio from the dm-io bioset (GFP_NOIO, never fails), tagged for endio. */
-void *dmio_bio_alloc(void *bdev, dmio_u64 sector, dmio_u32 nr_vecs,
-		     dmio_u32 opf, void *request, dmio_u32 region);
+void *dmio_bio_alloc(void *bdev, unsigned long long sector, unsigned int nr_vecs,
+		     unsigned int opf, void *request, unsigned int region);
 /* Adds @len bytes at byte @offset of @page (offset may exceed a page). */
-dmio_u32 dmio_bio_add(void *bio, void *page, dmio_u32 len, dmio_u32 offset);
+unsigned int dmio_bio_add(void *bio, void *page, unsigned int len, unsigned int offset);
 void dmio_bio_submit(void *bio);
 void dmio_bio_discard(void *bio);
 
 /* Flushes the CPU cache of a vm buffer before I/O. */
-void dmio_vm_flush(const void *addr, dmio_u64 bytes);
+void dmio_vm_flush(const void *addr, unsigned long long bytes);
 
 /* Bad input: one ratelimited warning line. */
-void dmio_warn_invalid(const char *what, dmio_u32 region);
+void dmio_warn_invalid(const char *what, unsigned int region);
 
 #ifdef __cplusplus
 }

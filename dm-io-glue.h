@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dm-io-glue.h - C-only declarations shared by dm-io.c and dm-io-mempool.c.
+ * C-only declarations shared by dm-io.c and dm-io-mempool.c.
  */
 #ifndef DMIO_GLUE_H
 #define DMIO_GLUE_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dm-io-mempool.c - the memory dm-io's I/O path allocates from.
+ * The memory dm-io's I/O path allocates from.
  *
  * Requests come from a mempool of engine request objects whose reserve
  * dm_io_get() and dm_io_put() resize; bios come from a bioset with a fixed
@@ -124,8 +124,8 @@ void dm_io_put(unsigned int num_pages)
 	mutex_lock(&dmio_reserve_lock);
 	pages = dmio_pages_reserved;
 	if (num_pages > pages) {
-		pr_warn_ratelimited("dm-io: dm_io_put(%u) with only %llu pages reserved\n",
-				    num_pages, pages);
+		pr_warn_ratelimited("dm-io: %s(%u) with only %llu pages reserved\n",
+				    __func__, num_pages, pages);
 		num_pages = pages;
 	}
 	/* Shrinking cannot fail; the policy accepts any smaller size. */
@@ -140,7 +140,7 @@ void *dmio_request_alloc(void)
 	return mempool_alloc(&dmio_request_pool, GFP_NOIO);
 }
 
-void dmio_request_free(void *request, const void *vm_addr, dmio_u64 vm_bytes)
+void dmio_request_free(void *request, const void *vm_addr, unsigned long long vm_bytes)
 {
 	if (vm_bytes)
 		invalidate_kernel_vmap_range((void *)vm_addr, vm_bytes);
@@ -148,8 +148,8 @@ void dmio_request_free(void *request, const void *vm_addr, dmio_u64 vm_bytes)
 	this_cpu_inc(dmio_counters.requests_completed);
 }
 
-void *dmio_bio_alloc(void *bdev, dmio_u64 sector, dmio_u32 nr_vecs,
-		     dmio_u32 opf, void *request, dmio_u32 region)
+void *dmio_bio_alloc(void *bdev, unsigned long long sector, unsigned int nr_vecs,
+		     unsigned int opf, void *request, unsigned int region)
 {
 	struct dmio_bio *db;
 	struct bio *bio;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dm-io.c - the exported dm-io API and the kernel side of its engine.
+ * The exported dm-io API and the kernel side of its engine.
  *
  * The entry points check the op and flags, describe the call as a struct
  * dmio_job and hand it to the C++ engine (engine/), which checks regions and
@@ -42,7 +42,9 @@ DMIO_SAME_FIELD(struct dmio_region, bdev, struct io_region, bdev);
 DMIO_SAME_FIELD(struct dmio_region, sector, struct io_region, sector);
 DMIO_SAME_FIELD(struct dmio_region, count, struct io_region, count);
 static_assert(__same_type(dmio_notify_fn, io_notify_fn));
-static_assert(sizeof(dmio_u32) == sizeof(blk_opf_t));
+static_assert(sizeof(unsigned int) == sizeof(blk_opf_t));
+static_assert(sizeof(unsigned long long) == sizeof(u64));
+static_assert(sizeof(unsigned long) == sizeof(void *));
 static_assert(DMIO_PAGE_SHIFT == PAGE_SHIFT);
 static_assert(DMIO_SECTOR_SHIFT == SECTOR_SHIFT);
 static_assert(DMIO_BIO_MAX_VECS == BIO_MAX_VECS);
@@ -62,7 +64,7 @@ DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
 
 /* ---- Services for the engine (dm-io-boundary.h) ---- */
 
-void dmio_warn_invalid(const char *what, dmio_u32 region)
+void dmio_warn_invalid(const char *what, unsigned int region)
 {
 	pr_warn_ratelimited("dm-io: invalid request: %s (region %u)\n",
 			    what, region);
@@ -85,7 +87,7 @@ void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
 	info->max_segments = queue_max_segments(q);
 }
 
-int dmio_vm_covers(const void *addr, dmio_u64 bytes)
+int dmio_vm_covers(const void *addr, unsigned long long bytes)
 {
 	unsigned long start = (unsigned long)addr;
 	unsigned long end, p;
@@ -103,7 +105,7 @@ void *dmio_vm_page(const void *addr)
 	return vmalloc_to_page(addr);
 }
 
-void dmio_vm_flush(const void *addr, dmio_u64 bytes)
+void dmio_vm_flush(const void *addr, unsigned long long bytes)
 {
 	while (bytes) {
 		int chunk = min_t(u64, bytes, SZ_1G);
@@ -114,7 +116,7 @@ void dmio_vm_flush(const void *addr, dmio_u64 bytes)
 	}
 }
 
-dmio_u32 dmio_bio_add(void *bio, void *page, dmio_u32 len, dmio_u32 offset)
+unsigned int dmio_bio_add(void *bio, void *page, unsigned int len, unsigned int offset)
 {
 	struct page *first = nth_page((struct page *)page, offset >> PAGE_SHIFT);
 
@@ -182,7 +184,7 @@ static int dmio_job_init(struct dmio_job *job, unsigned int num_regions,
 	*job = (struct dmio_job) {
 		.regions = (const struct dmio_region *)where,
 		.nr_regions = num_regions,
-		.opf = (__force dmio_u32)rw,
+		.opf = (__force u32)rw,
 		.is_write = op == REQ_OP_WRITE,
 		.is_preflush = !!(flags & REQ_PREFLUSH),
 		.kind = kind,
@@ -235,7 +237,7 @@ static int dmio_sync(struct dmio_job *job, unsigned long *error_bits)
 	};
 	int r;
 
-	job->opf |= (__force dmio_u32)REQ_SYNC;
+	job->opf |= (__force u32)REQ_SYNC;
 	job->notify = dmio_sync_notify;
 	job->context = &w;
 	r = dmio_submit(job);

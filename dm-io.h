@@ -6,8 +6,8 @@
  * or write one buffer to one or more regions, from a page list, a bio_vec
  * array or a vmalloc'd buffer; the result is a bitset with one bit per region.
  *
- * This header can be included together with <linux/dm-io.h>: struct page_list
- * and io_notify_fn are the kernel's own definitions.
+ * A target may include this together with the kernel's own dm-io header:
+ * struct page_list and io_notify_fn are the kernel's definitions, reused.
  */
 #ifndef DMIO_DM_IO_H
 #define DMIO_DM_IO_H

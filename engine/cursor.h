@@ -26,27 +26,27 @@ namespace dmio {
 
 struct Segment {
 	void *page;
-	dmio_u32 offset;	// bytes from @page; may exceed a page (bvec)
-	dmio_u32 len;
+	unsigned int offset;	// bytes from @page; may exceed a page (bvec)
+	unsigned int len;
 };
 
 struct BioShape {
-	dmio_u32 bytes;
-	dmio_u32 segments;
+	unsigned int bytes;
+	unsigned int segments;
 };
 
-constexpr dmio_u32 kPageMask = DMIO_PAGE_SIZE - 1;
+constexpr unsigned int kPageMask = DMIO_PAGE_SIZE - 1;
 
 // Shape of the next bio for a buffer made of whole pages after a first page
 // that starts @offset bytes in (page list and vmalloc buffers).
-constexpr BioShape paged_shape(dmio_u32 offset, dmio_u64 max_bytes,
-			       dmio_u32 max_segs)
+constexpr BioShape paged_shape(unsigned int offset, unsigned long long max_bytes,
+			       unsigned int max_segs)
 {
-	dmio_u64 pages = (offset + max_bytes + kPageMask) >> DMIO_PAGE_SHIFT;
+	unsigned long long pages = (offset + max_bytes + kPageMask) >> DMIO_PAGE_SHIFT;
 
 	if (pages <= max_segs)
-		return { static_cast<dmio_u32>(max_bytes),
-			 static_cast<dmio_u32>(pages) };
+		return { static_cast<unsigned int>(max_bytes),
+			 static_cast<unsigned int>(pages) };
 	return { max_segs * DMIO_PAGE_SIZE - offset, max_segs };
 }
 
@@ -60,16 +60,16 @@ static_assert(paged_shape(512, 1u << 20, 256).bytes == 256 * 4096 - 512,
 // byte count, never to its end.
 class PageListCursor {
 public:
-	PageListCursor(const dmio_page_list *pl, dmio_u32 offset)
+	PageListCursor(const dmio_page_list *pl, unsigned int offset)
 		: node_(pl), offset_(offset)
 	{
 	}
 
-	const char *check(dmio_u64 bytes, dmio_u32 block) const
+	const char *check(unsigned long long bytes, unsigned int block) const
 	{
 		if (offset_ >= DMIO_PAGE_SIZE || offset_ % block)
 			return "page list offset not aligned to the logical block size";
-		dmio_u64 pages = (offset_ + bytes + kPageMask) >> DMIO_PAGE_SHIFT;
+		unsigned long long pages = (offset_ + bytes + kPageMask) >> DMIO_PAGE_SHIFT;
 		const dmio_page_list *pl = node_;
 		for (; pages; pages--, pl = pl->next)
 			if (!pl || !pl->page)
@@ -77,7 +77,7 @@ public:
 		return nullptr;
 	}
 
-	BioShape shape(dmio_u64 max_bytes, dmio_u32 max_segs) const
+	BioShape shape(unsigned long long max_bytes, unsigned int max_segs) const
 	{
 		return paged_shape(offset_, max_bytes, max_segs);
 	}
@@ -87,7 +87,7 @@ public:
 		return { node_->page, offset_, DMIO_PAGE_SIZE - offset_ };
 	}
 
-	void advance(dmio_u32 bytes)
+	void advance(unsigned int bytes)
 	{
 		offset_ += bytes;
 		if (offset_ == DMIO_PAGE_SIZE) {
@@ -98,7 +98,7 @@ public:
 
 private:
 	const dmio_page_list *node_;
-	dmio_u32 offset_;
+	unsigned int offset_;
 };
 
 // An array of struct bio_vec, used in order; an entry may span several
@@ -108,26 +108,26 @@ class BvecCursor {
 public:
 	explicit BvecCursor(const dmio_bvec *bv) : bv_(bv), done_(0) {}
 
-	const char *check(dmio_u64 bytes, dmio_u32 block) const
+	const char *check(unsigned long long bytes, unsigned int block) const
 	{
 		for (const dmio_bvec *bv = bv_; bytes; bv++) {
 			if (!bv->page || !bv->len)
 				return "bio_vec array shorter than the region";
 			if (bv->len % block || bv->offset % block)
 				return "bio_vec not aligned to the logical block size";
-			bytes -= kcxx::min<dmio_u64>(bytes, bv->len);
+			bytes -= kcxx::min<unsigned long long>(bytes, bv->len);
 		}
 		return nullptr;
 	}
 
-	BioShape shape(dmio_u64 max_bytes, dmio_u32 max_segs) const
+	BioShape shape(unsigned long long max_bytes, unsigned int max_segs) const
 	{
 		BioShape s = { 0, 0 };
-		dmio_u32 done = done_;
+		unsigned int done = done_;
 
 		for (const dmio_bvec *bv = bv_; s.bytes < max_bytes &&
 		     s.segments < max_segs; bv++, done = 0) {
-			s.bytes += kcxx::min<dmio_u64>(bv->len - done,
+			s.bytes += kcxx::min<unsigned long long>(bv->len - done,
 						       max_bytes - s.bytes);
 			s.segments++;
 		}
@@ -139,7 +139,7 @@ public:
 		return { bv_->page, bv_->offset + done_, bv_->len - done_ };
 	}
 
-	void advance(dmio_u32 bytes)
+	void advance(unsigned int bytes)
 	{
 		done_ += bytes;
 		if (done_ == bv_->len) {
@@ -150,18 +150,18 @@ public:
 
 private:
 	const dmio_bvec *bv_;
-	dmio_u32 done_;		// bytes of *bv_ already consumed
+	unsigned int done_;		// bytes of *bv_ already consumed
 };
 
 // A vmalloc'd (or vmap'd) buffer: virtually contiguous, one page at a time.
 class VmCursor {
 public:
 	explicit VmCursor(const void *addr)
-		: addr_(reinterpret_cast<dmio_uptr>(addr))
+		: addr_(reinterpret_cast<unsigned long>(addr))
 	{
 	}
 
-	const char *check(dmio_u64 bytes, dmio_u32 block) const
+	const char *check(unsigned long long bytes, unsigned int block) const
 	{
 		if (addr_ % block)
 			return "vmalloc address not aligned to the logical block size";
@@ -170,26 +170,26 @@ public:
 		return nullptr;
 	}
 
-	BioShape shape(dmio_u64 max_bytes, dmio_u32 max_segs) const
+	BioShape shape(unsigned long long max_bytes, unsigned int max_segs) const
 	{
 		return paged_shape(addr_ & kPageMask, max_bytes, max_segs);
 	}
 
 	Segment peek() const
 	{
-		dmio_u32 offset = addr_ & kPageMask;
+		unsigned int offset = addr_ & kPageMask;
 
 		return { dmio_vm_page(reinterpret_cast<const void *>(addr_)),
 			 offset, DMIO_PAGE_SIZE - offset };
 	}
 
-	void advance(dmio_u32 bytes)
+	void advance(unsigned int bytes)
 	{
 		addr_ += bytes;
 	}
 
 private:
-	dmio_uptr addr_;
+	unsigned long addr_;
 };
 
 } // namespace dmio

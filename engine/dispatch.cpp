@@ -18,15 +18,15 @@
 namespace dmio {
 namespace {
 
-constexpr dmio_u32 kSectorSize = 1u << DMIO_SECTOR_SHIFT;
+constexpr unsigned int kSectorSize = 1u << DMIO_SECTOR_SHIFT;
 
 // What pass one learnt about the call as a whole.
 struct JobFacts {
-	dmio_u64 longest_bytes;	// the buffer must hold this much
-	dmio_u32 block;		// largest logical block size of the regions
+	unsigned long long longest_bytes;	// the buffer must hold this much
+	unsigned int block;		// largest logical block size of the regions
 };
 
-int invalid(const char *why, dmio_u32 region)
+int invalid(const char *why, unsigned int region)
 {
 	dmio_warn_invalid(why, region);
 	return -DMIO_EINVAL;
@@ -37,7 +37,7 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 	facts->longest_bytes = 0;
 	facts->block = kSectorSize;
 
-	for (dmio_u32 i = 0; i < job.nr_regions; i++) {
+	for (unsigned int i = 0; i < job.nr_regions; i++) {
 		const dmio_region &r = job.regions[i];
 		dmio_bdev_info info;
 
@@ -48,7 +48,7 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 		    r.count > info.nr_sectors - r.sector)
 			return invalid("region past the end of the device", i);
 
-		dmio_u32 block_sectors = info.logical_block_size >> DMIO_SECTOR_SHIFT;
+		unsigned int block_sectors = info.logical_block_size >> DMIO_SECTOR_SHIFT;
 		if (r.sector % block_sectors || r.count % block_sectors)
 			return invalid("region not aligned to the logical block size", i);
 
@@ -62,15 +62,15 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 }
 
 // Largest bio for a device: its limit, whole logical blocks.
-dmio_u32 bio_bytes_limit(const dmio_bdev_info &info)
+unsigned int bio_bytes_limit(const dmio_bdev_info &info)
 {
-	dmio_u32 bytes = info.max_bio_bytes & ~(info.logical_block_size - 1);
+	unsigned int bytes = info.max_bio_bytes & ~(info.logical_block_size - 1);
 
 	return kcxx::max(bytes, info.logical_block_size);
 }
 
 template <typename Cursor>
-void dispatch_region(Request *rq, const dmio_job &job, dmio_u32 index,
+void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 		     Cursor cursor)
 {
 	const dmio_region &r = job.regions[index];
@@ -89,23 +89,23 @@ void dispatch_region(Request *rq, const dmio_job &job, dmio_u32 index,
 
 	dmio_bdev_info info;
 	dmio_bdev_query(r.bdev, &info);
-	const dmio_u32 max_bytes = bio_bytes_limit(info);
-	const dmio_u32 max_segs = kcxx::max(1u, kcxx::min(info.max_segments,
+	const unsigned int max_bytes = bio_bytes_limit(info);
+	const unsigned int max_segs = kcxx::max(1u, kcxx::min(info.max_segments,
 							  DMIO_BIO_MAX_VECS));
-	dmio_u64 sector = r.sector;
-	dmio_u64 remaining = r.count << DMIO_SECTOR_SHIFT;
+	unsigned long long sector = r.sector;
+	unsigned long long remaining = r.count << DMIO_SECTOR_SHIFT;
 
 	while (remaining) {
-		BioShape shape = cursor.shape(kcxx::min<dmio_u64>(remaining,
+		BioShape shape = cursor.shape(kcxx::min<unsigned long long>(remaining,
 								  max_bytes),
 					      max_segs);
 		void *bio = dmio_bio_alloc(r.bdev, sector, shape.segments,
 					   job.opf, rq, index);
-		dmio_u32 added = 0;
+		unsigned int added = 0;
 
 		while (added < shape.bytes) {
 			Segment seg = cursor.peek();
-			dmio_u32 len = kcxx::min(seg.len, shape.bytes - added);
+			unsigned int len = kcxx::min(seg.len, shape.bytes - added);
 
 			if (dmio_bio_add(bio, seg.page, len, seg.offset) != len)
 				break;
@@ -142,7 +142,7 @@ int submit(const dmio_job &job, const Cursor &start)
 	}
 
 	const void *vm_read_addr = nullptr;
-	dmio_u64 vm_read_bytes = 0;
+	unsigned long long vm_read_bytes = 0;
 	if (job.kind == DMIO_BUFFER_VM && facts.longest_bytes) {
 		dmio_vm_flush(job.buffer, facts.longest_bytes);
 		if (!job.is_write) {
@@ -153,7 +153,7 @@ int submit(const dmio_job &job, const Cursor &start)
 
 	Request *rq = new (dmio_request_alloc())
 		Request(job.notify, job.context, vm_read_addr, vm_read_bytes);
-	for (dmio_u32 i = 0; i < job.nr_regions; i++)
+	for (unsigned int i = 0; i < job.nr_regions; i++)
 		dispatch_region(rq, job, i, start);
 	rq->submitted();
 	return 0;

@@ -16,14 +16,14 @@
 
 namespace dmio {
 
-constexpr dmio_u32 kBaseRequests = 16;
-constexpr dmio_u32 kRequestsPerPage = 4;
-constexpr dmio_u32 kMaxRequests = 1u << 20;	// 64 MiB of request objects
-constexpr dmio_u64 kMaxPages = (kMaxRequests - kBaseRequests) / kRequestsPerPage;
+constexpr unsigned int kBaseRequests = 16;
+constexpr unsigned int kRequestsPerPage = 4;
+constexpr unsigned int kMaxRequests = 1u << 20;	// 64 MiB of request objects
+constexpr unsigned long long kMaxPages = (kMaxRequests - kBaseRequests) / kRequestsPerPage;
 
-constexpr dmio_u32 requests_for(dmio_u64 pages)
+constexpr unsigned int requests_for(unsigned long long pages)
 {
-	return kBaseRequests + static_cast<dmio_u32>(pages) * kRequestsPerPage;
+	return kBaseRequests + static_cast<unsigned int>(pages) * kRequestsPerPage;
 }
 
 static_assert(requests_for(0) == kBaseRequests, "base reserve");
@@ -31,7 +31,7 @@ static_assert(requests_for(kMaxPages) <= kMaxRequests, "no overflow");
 
 } // namespace dmio
 
-extern "C" int dmio_policy_reserve(dmio_u64 pages, dmio_u32 *requests)
+extern "C" int dmio_policy_reserve(unsigned long long pages, unsigned int *requests)
 {
 	if (pages > dmio::kMaxPages)
 		return -DMIO_ENOMEM;

@@ -23,7 +23,7 @@ void Request::put()
 
 } // namespace dmio
 
-extern "C" void dmio_engine_bio_done(void *request, dmio_u32 region,
+extern "C" void dmio_engine_bio_done(void *request, unsigned int region,
 				     int failed)
 {
 	static_cast<dmio::Request *>(request)->bio_done(region, failed);

@@ -18,7 +18,7 @@ namespace dmio {
 class Request {
 public:
 	Request(dmio_notify_fn notify, void *context, const void *vm_read_addr,
-		dmio_u64 vm_read_bytes)
+		unsigned long long vm_read_bytes)
 		: error_bits_(0), pending_(1), notify_(notify),
 		  context_(context), vm_read_addr_(vm_read_addr),
 		  vm_read_bytes_(vm_read_bytes)
@@ -33,13 +33,13 @@ public:
 	}
 
 	// Marks @region failed without a bio (it could not be issued).
-	void fail_region(dmio_u32 region)
+	void fail_region(unsigned int region)
 	{
 		error_bits_.or_relaxed(1UL << region);
 	}
 
 	// A bio of @region completed.
-	void bio_done(dmio_u32 region, bool failed)
+	void bio_done(unsigned int region, bool failed)
 	{
 		if (failed)
 			fail_region(region);
@@ -60,7 +60,7 @@ private:
 	dmio_notify_fn notify_;
 	void *context_;
 	const void *vm_read_addr_;	// invalidate after a vm READ
-	dmio_u64 vm_read_bytes_;
+	unsigned long long vm_read_bytes_;
 };
 
 static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES,
