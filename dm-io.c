@@ -232,10 +232,11 @@ static void dmio_sync_notify(unsigned long error_bits, void *context)
 
 static int dmio_sync(struct dmio_job *job, unsigned long *error_bits)
 {
-	struct dmio_sync_waiter w = {
-		.done = COMPLETION_INITIALIZER_ONSTACK(w.done),
-	};
+	struct dmio_sync_waiter w;
 	int r;
+
+	init_completion(&w.done);
+	w.error_bits = 0;
 
 	job->opf |= (__force u32)REQ_SYNC;
 	job->notify = dmio_sync_notify;
