@@ -12,8 +12,13 @@ all: modules
 modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
-# The KUnit test module, linked against this tree's Module.symvers.
-tests: modules
+# The targets built on dm-io (targets/), linked against its Module.symvers.
+targets: modules
+	$(MAKE) -C $(KDIR) M=$(PWD)/targets \
+		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
+
+# The KUnit test module, and the targets the selftests drive.
+tests: modules targets
 	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit \
 		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
 
@@ -22,6 +27,7 @@ install: modules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	$(MAKE) -C $(KDIR) M=$(PWD)/targets clean
 	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit clean
 	rm -rf build
 
@@ -33,9 +39,10 @@ check:
 
 help:
 	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
-	@echo "make tests                  build the KUnit test module as well"
+	@echo "make targets                build the dm targets built on dm-io (dm-iomirror.ko)"
+	@echo "make tests                  build the targets and the KUnit test module as well"
 	@echo "make install                install dm-io.ko (honours INSTALL_MOD_PATH)"
 	@echo "make check                  run the whole test suite in a UML kernel"
 	@echo "make clean                  remove build products"
 
-.PHONY: all modules tests install clean check help
+.PHONY: all modules targets tests install clean check help
