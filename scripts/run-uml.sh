@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-uml.sh - boot the UML test kernel once with tests/uml/init.sh as PID 1.
+#
+# usage: run-uml.sh [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] OUTDIR [KERNEL-PARAM...]
+#
+#   -k  UML build dir (default: scripts/uml-kernel.sh, i.e. the cached one)
+#   -m  dir with dm-io.ko and tests/kunit/dm-io-test.ko built for it
+#       (default: build/uml, what "make check" built)
+#   -t  seconds before the guest is killed (default $DMIO_UML_TIMEOUT or 900)
+#
+# Writes OUTDIR/console.raw (as UML printed it), OUTDIR/console.log (CR
+# removed) and the guest's results in OUTDIR/guest/ (see tests/uml/init.sh).
+# Exit status is UML's: 0 = clean poweroff, 124 = timeout, 134 = guest panic.
+# scripts/check.sh uses this; it is also the quick way to rerun the guest
+# after "make check" built everything:  scripts/run-uml.sh build/try
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+B=
+MODDIR=$DMIO_ROOT/build/uml
+TIMEOUT=${DMIO_UML_TIMEOUT:-900}
+while getopts k:m:t: opt; do
+	case $opt in
+	k) B=$OPTARG ;;
+	m) MODDIR=$OPTARG ;;
+	t) TIMEOUT=$OPTARG ;;
+	*) die "usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] OUTDIR [KERNEL-PARAM...]" ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || die "usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] OUTDIR [KERNEL-PARAM...]"
+OUT=$1
+shift
+
+[ -n "$B" ] || B=$("$DMIO_ROOT/scripts/uml-kernel.sh") || die "no UML kernel"
+[ -x "$B/linux" ] || die "$B/linux: no UML kernel there"
+mkdir -p "$OUT/guest" || die "cannot create $OUT"
+OUT=$(cd "$OUT" && pwd)
+MODDIR=$(cd "$MODDIR" 2>/dev/null && pwd) || die "no module dir $MODDIR"
+INIT=$DMIO_ROOT/tests/uml/init.sh
+[ -x "$INIT" ] || chmod +x "$INIT" 2>/dev/null || die "$INIT is not executable"
+# The kernel command line cannot quote.
+for p in "$OUT" "$MODDIR" "$INIT"; do
+	case $p in *[[:space:]]*) die "path with white space: '$p'" ;; esac
+done
+
+# hung_task_panic=1: a deadlocked test ends the run after 60-180 s (the
+# blocked tasks' stacks are printed first) instead of running into the
+# timeout.  Unknown NAME=value parameters reach init as environment.
+# umid: UML keeps a pid file and the mconsole socket in ~/.uml/<umid>/ and
+# leaves it behind when the guest dies; this run removes its own afterwards.
+umid=dmio-$$
+cmdline=(mem=768M root=/dev/root rootfstype=hostfs rw "init=$INIT" "umid=$umid"
+	 brd.rd_nr=4 brd.rd_size=32768 con=null "con0=fd:0,fd:1"
+	 hung_task_panic=1
+	 "DMIO_OUT=$OUT/guest" "DMIO_MODDIR=$MODDIR")
+[ -z "${DMIO_SELFTEST_TIMEOUT:-}" ] ||
+	cmdline+=("DMIO_SELFTEST_TIMEOUT=$DMIO_SELFTEST_TIMEOUT")
+cmdline+=("$@")
+
+# setsid: UML's panic path SIGTERMs its whole process group, which must not
+# be ours.  It runs as a background job of a subshell whose stderr is
+# /dev/null, only to silence bash's "Aborted" job message when UML dies of
+# SIGABRT (a guest panic); UML's own output is the console file.  Its pid is
+# its process group id: that is what an interrupt kills.
+rm -f "$OUT/uml.pid"
+{
+	TMPDIR=/tmp setsid -w timeout -k 10 "$TIMEOUT" "$B/linux" "${cmdline[@]}" \
+		</dev/null >"$OUT/console.raw" 2>&1 &
+	echo $! >"$OUT/uml.pid"
+	wait $!
+} 2>/dev/null &
+pid=$!
+interrupted=0
+trap 'interrupted=1; [ -s "$OUT/uml.pid" ] && kill -TERM -- "-$(cat "$OUT/uml.pid")" 2>/dev/null' INT TERM
+while :; do
+	wait "$pid"
+	rc=$?
+	kill -0 "$pid" 2>/dev/null || break
+done
+trap - INT TERM
+rm -f "$OUT/uml.pid"
+[ -z "${HOME:-}" ] || rm -rf "$HOME/.uml/$umid"
+tr -d '\r' <"$OUT/console.raw" >"$OUT/console.log"
+[ "$interrupted" = 0 ] || die "interrupted"
+exit "$rc"
