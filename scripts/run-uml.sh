@@ -3,8 +3,9 @@
 #
 # run-uml.sh - boot the UML test kernel once with tests/uml/init.sh as PID 1.
 #
-# usage: run-uml.sh [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] OUTDIR [KERNEL-PARAM...]
+# usage: run-uml.sh [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] [-i INIT] OUTDIR [KERNEL-PARAM...]
 #
+#   -i  the guest's PID 1 (default tests/uml/init.sh; the benchmark has its own)
 #   -k  UML build dir (default: scripts/uml-kernel.sh, i.e. the cached one)
 #   -m  dir with dm-io.ko and tests/kunit/dm-io-test.ko built for it
 #       (default: build/uml, what "make check" built)
@@ -21,16 +22,18 @@ set -uo pipefail
 B=
 MODDIR=$DMIO_ROOT/build/uml
 TIMEOUT=${DMIO_UML_TIMEOUT:-900}
-while getopts k:m:t: opt; do
+INIT=$DMIO_ROOT/tests/uml/init.sh
+while getopts k:m:t:i: opt; do
 	case $opt in
 	k) B=$OPTARG ;;
 	m) MODDIR=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
-	*) die "usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] OUTDIR [KERNEL-PARAM...]" ;;
+	i) INIT=$(cd "$(dirname "$OPTARG")" && pwd)/$(basename "$OPTARG") ;;
+	*) die "usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] [-i INIT] OUTDIR [KERNEL-PARAM...]" ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || die "usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] OUTDIR [KERNEL-PARAM...]"
+[ $# -ge 1 ] || die "usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] [-i INIT] OUTDIR [KERNEL-PARAM...]"
 OUT=$1
 shift
 
@@ -39,7 +42,6 @@ shift
 mkdir -p "$OUT/guest" || die "cannot create $OUT"
 OUT=$(cd "$OUT" && pwd)
 MODDIR=$(cd "$MODDIR" 2>/dev/null && pwd) || die "no module dir $MODDIR"
-INIT=$DMIO_ROOT/tests/uml/init.sh
 [ -x "$INIT" ] || chmod +x "$INIT" 2>/dev/null || die "$INIT is not executable"
 # The kernel command line cannot quote.
 for p in "$OUT" "$MODDIR" "$INIT"; do
