@@ -37,12 +37,18 @@ clean:
 check:
 	./scripts/check.sh
 
+# A narrated session in the test kernel: a mirror built on dm-io loses a
+# leg, keeps working, recovers.  Ends with a one-line verdict.
+demo:
+	./scripts/demo.sh
+
 help:
 	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
 	@echo "make targets                build the dm targets built on dm-io (dm-iomirror.ko)"
 	@echo "make tests                  build the targets and the KUnit test module as well"
 	@echo "make install                install dm-io.ko (honours INSTALL_MOD_PATH)"
 	@echo "make check                  run the whole test suite in a UML kernel"
+	@echo "make demo                   show dm-io at work: a 2-leg mirror fails a leg and recovers"
 	@echo "make clean                  remove build products"
 
-.PHONY: all modules targets tests install clean check help
+.PHONY: all modules targets tests install clean check demo help

@@ -43,3 +43,28 @@ ksrc_dir() {
 	fi
 	echo "$dir"
 }
+
+# stage_sources DEST: a fresh copy of the sources (tracked and untracked
+# files git does not ignore; everything but build products outside git),
+# so that builds for different kernels never share objects.
+stage_sources() {
+	local dest=$1
+	rm -rf "$dest" && mkdir -p "$dest" || return 1
+	if git -C "$DMIO_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$DMIO_ROOT" ls-files -z -co --exclude-standard |
+			while IFS= read -r -d '' f; do
+				case $f in build/*) continue ;; esac
+				if [ -f "$DMIO_ROOT/$f" ] || [ -L "$DMIO_ROOT/$f" ]; then
+					printf '%s\0' "$f"
+				fi
+			done |
+			tar -C "$DMIO_ROOT" --null --no-recursion -T - -cf - |
+			tar -C "$dest" -xf -
+	else
+		tar -C "$DMIO_ROOT" --exclude=./build --exclude=./.git \
+			--exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+			--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
+			--exclude=Module.symvers --exclude=modules.order -cf - . |
+			tar -C "$dest" -xf -
+	fi
+}
