@@ -22,8 +22,9 @@ tests: modules targets
 	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit \
 		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
 
-install: modules
+install: targets
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	$(MAKE) -C $(KDIR) M=$(PWD)/targets modules_install
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
@@ -46,7 +47,7 @@ help:
 	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
 	@echo "make targets                build the dm targets built on dm-io (dm-iomirror.ko)"
 	@echo "make tests                  build the targets and the KUnit test module as well"
-	@echo "make install                install dm-io.ko (honours INSTALL_MOD_PATH)"
+	@echo "make install                install dm-io.ko and the targets (honours INSTALL_MOD_PATH)"
 	@echo "make check                  run the whole test suite in a UML kernel"
 	@echo "make demo                   show dm-io at work: a 2-leg mirror fails a leg and recovers"
 	@echo "make clean                  remove build products"

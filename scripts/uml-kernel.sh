@@ -32,6 +32,9 @@ if [ "$avail" -lt $((4 * 1024 * 1024)) ]; then
 fi
 
 S=$(ksrc_dir)
+if [ -d "$B" ]; then
+	step "test kernel: $B holds an unfinished build (interrupted?): continuing it" >&2
+fi
 mkdir -p "$B"
 step "test kernel: configuring UML $ver (log: $log)" >&2
 {
