@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The recorder: a small memory-backed, bio-based disk owned by the test
+ * module.  A bio-based driver sees every bio exactly as dm-io submitted it
+ * (the block layer does not split them), so the recorder logs each bio's
+ * op and flags, sector, size and number of segments, and completes it with
+ * success or an error chosen by the case, either at once or when the case
+ * releases it (held bios are released newest first).
+ *
+ * Write cache and FUA are enabled so that REQ_PREFLUSH and REQ_FUA reach
+ * the driver instead of being stripped by submit_bio_noacct().
+ *
+ * One recorder exists at a time: a suite creates it in suite_init and
+ * deletes it in suite_exit; each case starts from a clean state.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/delay.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "dm-io-test.h"
+
+static struct dmio_rec *dmio_rec_dev;
+
+static void dmio_rec_submit_bio(struct bio *bio)
+{
+	struct dmio_rec *rec = bio->bi_bdev->bd_disk->private_data;
+	struct dmio_rec_bio r = {
+		.opf = bio->bi_opf,
+		.sector = bio->bi_iter.bi_sector,
+		.size = bio->bi_iter.bi_size,
+	};
+	enum req_op op = bio_op(bio);
+	sector_t end = r.sector + (r.size >> SECTOR_SHIFT);
+	struct bvec_iter iter;
+	struct bio_vec bv;
+	unsigned long flags;
+	u8 *dev;
+	bool hold;
+
+	bio_for_each_bvec(bv, bio, iter)
+		r.segs++;
+
+	spin_lock_irqsave(&rec->lock, flags);
+	r.failed = rec->fail_all ||
+		   (r.size && r.sector < rec->fail_hi && end > rec->fail_lo);
+	spin_unlock_irqrestore(&rec->lock, flags);
+
+	/* Data moves now; a failed READ leaves junk (DMIO_GUARD) behind. */
+	dev = rec->store + (r.sector << SECTOR_SHIFT);
+	bio_for_each_segment(bv, bio, iter) {
+		u8 *p = bvec_kmap_local(&bv);
+
+		if (op == REQ_OP_WRITE && !r.failed)
+			memcpy(dev, p, bv.bv_len);
+		else if (op == REQ_OP_READ && r.failed)
+			memset(p, DMIO_GUARD, bv.bv_len);
+		else if (op == REQ_OP_READ)
+			memcpy(p, dev, bv.bv_len);
+		kunmap_local(p);
+		dev += bv.bv_len;
+	}
+
+	if (op == REQ_OP_READ || op == REQ_OP_WRITE)
+		bio->bi_status = r.failed ? BLK_STS_IOERR : BLK_STS_OK;
+	else
+		bio->bi_status = BLK_STS_NOTSUPP;
+
+	spin_lock_irqsave(&rec->lock, flags);
+	if (rec->nr < DMIO_REC_LOG)
+		rec->log[rec->nr] = r;
+	rec->nr++;
+	hold = rec->hold;
+	if (hold) {
+		bio_list_add_head(&rec->held, bio);
+		rec->nr_held++;
+	}
+	spin_unlock_irqrestore(&rec->lock, flags);
+
+	if (!hold)
+		bio_endio(bio);
+}
+
+static const struct block_device_operations dmio_rec_fops = {
+	.owner = THIS_MODULE,
+	.submit_bio = dmio_rec_submit_bio,
+};
+
+void dmio_rec_limits(struct dmio_rec *rec, unsigned int max_sectors,
+		     unsigned short max_segments)
+{
+	blk_queue_max_hw_sectors(rec->disk->queue, max_sectors);
+	blk_queue_max_segments(rec->disk->queue, max_segments);
+}
+
+/* Fails every bio (@all), or the data bios touching sectors [@lo, @hi). */
+void dmio_rec_fail(struct dmio_rec *rec, bool all, sector_t lo, sector_t hi)
+{
+	spin_lock_irq(&rec->lock);
+	rec->fail_all = all;
+	rec->fail_lo = lo;
+	rec->fail_hi = hi;
+	spin_unlock_irq(&rec->lock);
+}
+
+/* Keeps the bios that arrive from now on, or completes them at once. */
+void dmio_rec_hold(struct dmio_rec *rec, bool hold)
+{
+	spin_lock_irq(&rec->lock);
+	rec->hold = hold;
+	spin_unlock_irq(&rec->lock);
+}
+
+/* Completes up to @max held bios, newest first; returns how many. */
+unsigned int dmio_rec_release(struct dmio_rec *rec, unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (n < max) {
+		struct bio *bio;
+
+		spin_lock_irq(&rec->lock);
+		bio = bio_list_pop(&rec->held);
+		if (bio)
+			rec->nr_held--;
+		spin_unlock_irq(&rec->lock);
+		if (!bio)
+			break;
+		bio_endio(bio);
+		n++;
+	}
+	return n;
+}
+
+/* Waits (bounded) until at least @nr bios are held. */
+bool dmio_rec_wait_held(struct dmio_rec *rec, unsigned int nr)
+{
+	unsigned long end = jiffies + DMIO_TIMEOUT;
+
+	while (READ_ONCE(rec->nr_held) < nr) {
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(1000, 2000);
+	}
+	return true;
+}
+
+/* Forgets the bios logged so far. */
+void dmio_rec_clear(struct dmio_rec *rec)
+{
+	spin_lock_irq(&rec->lock);
+	rec->nr = 0;
+	spin_unlock_irq(&rec->lock);
+}
+
+unsigned int dmio_rec_nr(struct dmio_rec *rec)
+{
+	unsigned int nr;
+
+	spin_lock_irq(&rec->lock);
+	nr = rec->nr;
+	spin_unlock_irq(&rec->lock);
+	return nr;
+}
+
+static void dmio_rec_free(struct dmio_rec *rec)
+{
+	kvfree(rec->log);
+	vfree(rec->store);
+	kfree(rec);
+}
+
+int dmio_rec_suite_init(struct kunit_suite *suite)
+{
+	struct gendisk *disk;
+	struct dmio_rec *rec;
+	int r = -ENOMEM;
+
+	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	spin_lock_init(&rec->lock);
+	bio_list_init(&rec->held);
+	rec->store = vzalloc(DMIO_REC_SECTORS << SECTOR_SHIFT);
+	rec->log = kvcalloc(DMIO_REC_LOG, sizeof(*rec->log), GFP_KERNEL);
+	if (!rec->store || !rec->log)
+		goto out_free;
+
+	disk = blk_alloc_disk(NUMA_NO_NODE);
+	if (!disk)
+		goto out_free;
+	disk->fops = &dmio_rec_fops;
+	disk->private_data = rec;
+	disk->flags |= GENHD_FL_NO_PART;
+	strscpy(disk->disk_name, "dmio_rec", DISK_NAME_LEN);
+	set_capacity(disk, DMIO_REC_SECTORS);
+	blk_queue_logical_block_size(disk->queue, SECTOR_SIZE);
+	blk_queue_write_cache(disk->queue, true, true);
+	rec->disk = disk;
+	dmio_rec_limits(rec, DMIO_PAGE_SECTORS, BLK_MAX_SEGMENTS);
+	r = add_disk(disk);
+	if (r) {
+		put_disk(disk);
+		goto out_free;
+	}
+	rec->bdev = disk->part0;
+	dmio_rec_dev = rec;
+	return 0;
+
+out_free:
+	dmio_rec_free(rec);
+	return r;
+}
+
+void dmio_rec_suite_exit(struct kunit_suite *suite)
+{
+	struct dmio_rec *rec = dmio_rec_dev;
+
+	if (!rec)
+		return;
+	dmio_rec_hold(rec, false);
+	dmio_rec_release(rec, UINT_MAX);
+	del_gendisk(rec->disk);
+	put_disk(rec->disk);
+	dmio_rec_dev = NULL;
+	/* after a lost completion dm-io may still hold pointers into it */
+	if (!READ_ONCE(dmio_test_unsafe))
+		dmio_rec_free(rec);
+}
+
+int dmio_rec_test_init(struct kunit *test)
+{
+	struct dmio_rec *rec = dmio_rec_dev;
+
+	if (!rec)
+		return -ENODEV;
+	dmio_rec_clear(rec);
+	dmio_rec_hold(rec, false);
+	dmio_rec_fail(rec, false, 0, 0);
+	dmio_rec_limits(rec, DMIO_PAGE_SECTORS, BLK_MAX_SEGMENTS);
+	test->priv = rec;
+	return 0;
+}
+
+/* Completes whatever a failed case left held. */
+void dmio_rec_test_exit(struct kunit *test)
+{
+	struct dmio_rec *rec = test->priv;
+
+	if (!rec)
+		return;
+	dmio_rec_hold(rec, false);
+	dmio_rec_release(rec, UINT_MAX);
+}
+
+static int dmio_rec_region_of(struct dmio_rec *rec, unsigned int nr,
+			      const struct io_region *where,
+			      const struct dmio_rec_bio *b)
+{
+	sector_t end = b->sector + (b->size >> SECTOR_SHIFT);
+	unsigned int k;
+
+	for (k = 0; k < nr; k++) {
+		if (where[k].bdev == rec->bdev &&
+		    b->sector >= where[k].sector &&
+		    end <= where[k].sector + where[k].count)
+			return k;
+	}
+	return -1;
+}
+
+/**
+ * dmio_rec_check_cover() - the data bios logged cover the regions exactly
+ * @test: the case
+ * @rec: the recorder
+ * @nr: number of regions
+ * @where: the regions (those not on the recorder are ignored)
+ * @bios: if not NULL, receives the number of data bios of each region
+ * @what: names the step in failure messages
+ *
+ * Every bio with data lies inside one region, is a whole number of
+ * sectors, respects the queue's max_sectors and max_segments, and no two
+ * overlap; every sector of every region is covered.
+ */
+bool dmio_rec_check_cover(struct kunit *test, struct dmio_rec *rec,
+			  unsigned int nr, const struct io_region *where,
+			  unsigned int *bios, const char *what)
+{
+	struct request_queue *q = rec->disk->queue;
+	unsigned int max_bytes = queue_max_sectors(q) << SECTOR_SHIFT;
+	unsigned int max_segs = queue_max_segments(q);
+	unsigned int i, n = dmio_rec_nr(rec);
+	unsigned long *map;
+	unsigned int k;
+
+	if (n > DMIO_REC_LOG) {
+		KUNIT_FAIL(test, "%s: %u bios, log holds %u", what, n,
+			   DMIO_REC_LOG);
+		return false;
+	}
+	map = dmio_alloc(test, BITS_TO_LONGS(DMIO_REC_SECTORS) * sizeof(long));
+	for (k = 0; bios && k < nr; k++)
+		bios[k] = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct dmio_rec_bio *b = &rec->log[i];
+		sector_t end = b->sector + (b->size >> SECTOR_SHIFT);
+		int region;
+
+		if (!b->size)
+			continue;
+		region = dmio_rec_region_of(rec, nr, where, b);
+		if (region < 0 || b->size % SECTOR_SIZE) {
+			KUNIT_FAIL(test, "%s: bio %llu+%u outside regions",
+				   what, (u64)b->sector, b->size);
+			return false;
+		}
+		if (b->size > max_bytes || b->segs > max_segs) {
+			KUNIT_FAIL(test, "%s: bio of %u B, %u segs > %u B, %u",
+				   what, b->size, b->segs, max_bytes, max_segs);
+			return false;
+		}
+		if (find_next_bit(map, end, b->sector) < end) {
+			KUNIT_FAIL(test, "%s: bios overlap at %llu", what,
+				   (u64)b->sector);
+			return false;
+		}
+		bitmap_set(map, b->sector, b->size >> SECTOR_SHIFT);
+		if (bios)
+			bios[region]++;
+	}
+
+	for (k = 0; k < nr; k++) {
+		unsigned long lo = where[k].sector;
+		unsigned long hi = lo + where[k].count;
+
+		if (where[k].bdev != rec->bdev || !where[k].count)
+			continue;
+		if (find_next_zero_bit(map, hi, lo) < hi) {
+			KUNIT_FAIL(test, "%s: region %u not covered", what, k);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Every logged bio has op @op, all flags of @want and none of @forbid.
+ */
+bool dmio_rec_check_flags(struct kunit *test, struct dmio_rec *rec,
+			  enum req_op op, blk_opf_t want, blk_opf_t forbid,
+			  const char *what)
+{
+	unsigned int i, n = min_t(unsigned int, dmio_rec_nr(rec),
+				  DMIO_REC_LOG);
+
+	for (i = 0; i < n; i++) {
+		blk_opf_t opf = rec->log[i].opf;
+
+		if ((opf & REQ_OP_MASK) != op || (opf & want) != want ||
+		    (opf & forbid)) {
+			KUNIT_FAIL(test, "%s: bio %u has opf %#x", what, i,
+				   (__force u32)opf);
+			return false;
+		}
+	}
+	return true;
+}
