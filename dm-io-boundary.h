@@ -29,6 +29,8 @@
 /* Bytes the C side reserves for one request object of the engine. */
 #define DMIO_REQUEST_BYTES	64
 #define DMIO_REQUEST_ALIGN	8
+/* Bytes (8-byte aligned) the engine reserves for a struct blk_plug. */
+#define DMIO_PLUG_BYTES		64
 
 #ifdef __cplusplus
 extern "C" {
@@ -112,19 +114,34 @@ void *dmio_vm_page(const void *addr);
 
 /* Request objects: DMIO_REQUEST_BYTES from a mempool (GFP_NOIO, no fail). */
 void *dmio_request_alloc(void);
-/* Frees the request; for a vm READ invalidates the CPU cache first. */
-void dmio_request_free(void *request, const void *vm_addr, unsigned long long vm_bytes);
+void dmio_request_free(void *request);
 
 /* A bio from the dm-io bioset (GFP_NOIO, never fails), tagged for endio. */
 void *dmio_bio_alloc(void *bdev, unsigned long long sector, unsigned int nr_vecs,
 		     unsigned int opf, void *request, unsigned int region);
+/*
+ * A bio for a request of exactly this one bio: *@request_mem receives
+ * DMIO_REQUEST_BYTES in the bio's front pad, which live as long as the bio.
+ * When it completes, the bio is handed to dmio_engine_bio_done() still
+ * held, and the engine ends the request with dmio_solo_release().
+ */
+void *dmio_bio_alloc_solo(void *bdev, unsigned long long sector,
+			  unsigned int nr_vecs, unsigned int opf,
+			  void **request_mem);
+void dmio_solo_release(void *bio);
 /* Adds @len bytes at byte @offset of @page (offset may exceed a page). */
 unsigned int dmio_bio_add(void *bio, void *page, unsigned int len, unsigned int offset);
 void dmio_bio_submit(void *bio);
 void dmio_bio_discard(void *bio);
 
+/* A block plug in DMIO_PLUG_BYTES of the caller's stack. */
+void dmio_plug_start(void *plug);
+void dmio_plug_finish(void *plug);
+
 /* Flushes the CPU cache of a vm buffer before I/O. */
 void dmio_vm_flush(const void *addr, unsigned long long bytes);
+/* Invalidates the CPU cache of a vm buffer after a READ. */
+void dmio_vm_invalidate(const void *addr, unsigned long long bytes);
 
 /* Bad input: one ratelimited warning line. */
 void dmio_warn_invalid(const char *what, unsigned int region);

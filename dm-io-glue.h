@@ -8,10 +8,17 @@
 #include <linux/bio.h>
 #include <linux/percpu.h>
 
-/* Every bio of dm-io carries its request and region in the bioset's front pad. */
+#include "dm-io-boundary.h"
+
+/*
+ * Every bio of dm-io carries its request and region in the bioset's front
+ * pad.  A request of exactly one bio ("solo") lives in the pad itself.
+ */
 struct dmio_bio {
 	void *request;
 	u32 region;
+	bool solo;		/* @request is @solo_request */
+	u64 solo_request[DMIO_REQUEST_BYTES / sizeof(u64)];
 	struct bio bio;		/* must be last */
 };
 

@@ -140,18 +140,15 @@ void *dmio_request_alloc(void)
 	return mempool_alloc(&dmio_request_pool, GFP_NOIO);
 }
 
-void dmio_request_free(void *request, const void *vm_addr, unsigned long long vm_bytes)
+void dmio_request_free(void *request)
 {
-	if (vm_bytes)
-		invalidate_kernel_vmap_range((void *)vm_addr, vm_bytes);
 	mempool_free(request, &dmio_request_pool);
 	this_cpu_inc(dmio_counters.requests_completed);
 }
 
-void *dmio_bio_alloc(void *bdev, unsigned long long sector, unsigned int nr_vecs,
-		     unsigned int opf, void *request, unsigned int region)
+static struct dmio_bio *dmio_bio_new(void *bdev, unsigned long long sector,
+				     unsigned int nr_vecs, unsigned int opf)
 {
-	struct dmio_bio *db;
 	struct bio *bio;
 
 	/* Never fails: GFP_NOIO waits for the bioset's reserve. */
@@ -159,10 +156,37 @@ void *dmio_bio_alloc(void *bdev, unsigned long long sector, unsigned int nr_vecs
 			       GFP_NOIO, &dmio_bioset);
 	bio->bi_iter.bi_sector = sector;
 	bio->bi_end_io = dmio_endio;
-	db = container_of(bio, struct dmio_bio, bio);
+	return container_of(bio, struct dmio_bio, bio);
+}
+
+void *dmio_bio_alloc(void *bdev, unsigned long long sector, unsigned int nr_vecs,
+		     unsigned int opf, void *request, unsigned int region)
+{
+	struct dmio_bio *db = dmio_bio_new(bdev, sector, nr_vecs, opf);
+
 	db->request = request;
 	db->region = region;
-	return bio;
+	db->solo = false;
+	return &db->bio;
+}
+
+void *dmio_bio_alloc_solo(void *bdev, unsigned long long sector,
+			  unsigned int nr_vecs, unsigned int opf,
+			  void **request_mem)
+{
+	struct dmio_bio *db = dmio_bio_new(bdev, sector, nr_vecs, opf);
+
+	db->request = db->solo_request;
+	db->region = 0;
+	db->solo = true;
+	*request_mem = db->solo_request;
+	return &db->bio;
+}
+
+void dmio_solo_release(void *bio)
+{
+	bio_put(bio);
+	this_cpu_inc(dmio_counters.requests_completed);
 }
 
 unsigned int dmio_reserve_requests(void)

@@ -50,6 +50,9 @@ static_assert(DMIO_SECTOR_SHIFT == SECTOR_SHIFT);
 static_assert(DMIO_BIO_MAX_VECS == BIO_MAX_VECS);
 static_assert(DMIO_MAX_REGIONS == DM_IO_MAX_REGIONS);
 static_assert(DMIO_EINVAL == EINVAL && DMIO_ENOMEM == ENOMEM);
+static_assert(sizeof(struct blk_plug) <= DMIO_PLUG_BYTES &&
+	      __alignof__(struct blk_plug) <= 8);
+static_assert(__alignof__(struct dmio_bio) >= DMIO_REQUEST_ALIGN);
 
 /* Flags a caller may add to REQ_OP_READ or REQ_OP_WRITE. */
 #define DMIO_FLAGS	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | \
@@ -116,6 +119,17 @@ void dmio_vm_flush(const void *addr, unsigned long long bytes)
 	}
 }
 
+void dmio_vm_invalidate(const void *addr, unsigned long long bytes)
+{
+	while (bytes) {
+		int chunk = min_t(u64, bytes, SZ_1G);
+
+		invalidate_kernel_vmap_range((void *)addr, chunk);
+		addr += chunk;
+		bytes -= chunk;
+	}
+}
+
 unsigned int dmio_bio_add(void *bio, void *page, unsigned int len, unsigned int offset)
 {
 	struct page *first = nth_page((struct page *)page, offset >> PAGE_SHIFT);
@@ -132,6 +146,16 @@ void dmio_bio_submit(void *bio)
 void dmio_bio_discard(void *bio)
 {
 	bio_put(bio);
+}
+
+void dmio_plug_start(void *plug)
+{
+	blk_start_plug(plug);
+}
+
+void dmio_plug_finish(void *plug)
+{
+	blk_finish_plug(plug);
 }
 
 /* A READ failed: never hand back stale data, zero what the bio covered. */
@@ -154,6 +178,11 @@ void dmio_endio(struct bio *bio)
 
 	if (failed && bio_op(bio) == REQ_OP_READ)
 		dmio_zero_fill(bio);
+	if (db->solo) {
+		/* The request lives in this bio: the engine releases it. */
+		dmio_engine_bio_done(request, region, failed);
+		return;
+	}
 	bio_put(bio);
 	dmio_engine_bio_done(request, region, failed);
 }
@@ -193,16 +222,13 @@ static int dmio_job_init(struct dmio_job *job, unsigned int num_regions,
 	return 0;
 }
 
-/* Hands a checked job to the engine; plugged, so multi-bio requests merge. */
+/* Hands a checked job to the engine (which plugs multi-bio requests). */
 static int dmio_submit(struct dmio_job *job)
 {
-	struct blk_plug plug;
 	int r;
 
 	might_sleep();
-	blk_start_plug(&plug);
 	r = dmio_engine_submit(job);
-	blk_finish_plug(&plug);
 	if (!r)
 		this_cpu_inc(dmio_counters.requests_started);
 	return r;

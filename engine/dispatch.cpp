@@ -24,6 +24,7 @@ constexpr unsigned int kSectorSize = 1u << DMIO_SECTOR_SHIFT;
 struct JobFacts {
 	unsigned long long longest_bytes;	// the buffer must hold this much
 	unsigned int block;		// largest logical block size of the regions
+	dmio_bdev_info first;		// limits of region 0's device
 };
 
 int invalid(const char *why, unsigned int region)
@@ -44,6 +45,8 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 		if (!r.bdev)
 			return invalid("region has no block device", i);
 		dmio_bdev_query(r.bdev, &info);
+		if (!i)
+			facts->first = info;
 		if (r.sector > info.nr_sectors ||
 		    r.count > info.nr_sectors - r.sector)
 			return invalid("region past the end of the device", i);
@@ -61,17 +64,43 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 	return 0;
 }
 
-// Largest bio for a device: its limit, whole logical blocks.
-unsigned int bio_bytes_limit(const dmio_bdev_info &info)
-{
-	unsigned int bytes = info.max_bio_bytes & ~(info.logical_block_size - 1);
+// How one region's device cuts it into bios.
+struct BioLimits {
+	unsigned int max_bytes;		// whole logical blocks
+	unsigned int max_segs;
 
-	return kcxx::max(bytes, info.logical_block_size);
+	explicit BioLimits(const dmio_bdev_info &info)
+		: max_bytes(kcxx::max(info.max_bio_bytes &
+				      ~(info.logical_block_size - 1),
+				      info.logical_block_size)),
+		  max_segs(kcxx::max(1u, kcxx::min(info.max_segments,
+						   DMIO_BIO_MAX_VECS)))
+	{
+	}
+};
+
+// Adds the next @bytes of @cursor to @bio; returns how many it took (all of
+// them: the bio was allocated with room for its shape).
+template <typename Cursor>
+unsigned int fill_bio(void *bio, Cursor &cursor, unsigned int bytes)
+{
+	unsigned int added = 0;
+
+	while (added < bytes) {
+		Segment seg = cursor.peek();
+		unsigned int len = kcxx::min(seg.len, bytes - added);
+
+		if (dmio_bio_add(bio, seg.page, len, seg.offset) != len)
+			break;
+		cursor.advance(len);
+		added += len;
+	}
+	return added;
 }
 
 template <typename Cursor>
 void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
-		     Cursor cursor)
+		     const BioLimits &limits, Cursor cursor)
 {
 	const dmio_region &r = job.regions[index];
 
@@ -87,31 +116,17 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 		return;
 	}
 
-	dmio_bdev_info info;
-	dmio_bdev_query(r.bdev, &info);
-	const unsigned int max_bytes = bio_bytes_limit(info);
-	const unsigned int max_segs = kcxx::max(1u, kcxx::min(info.max_segments,
-							  DMIO_BIO_MAX_VECS));
 	unsigned long long sector = r.sector;
 	unsigned long long remaining = r.count << DMIO_SECTOR_SHIFT;
 
 	while (remaining) {
-		BioShape shape = cursor.shape(kcxx::min<unsigned long long>(remaining,
-								  max_bytes),
-					      max_segs);
+		BioShape shape = cursor.shape(kcxx::min<unsigned long long>(
+						      remaining, limits.max_bytes),
+					      limits.max_segs);
 		void *bio = dmio_bio_alloc(r.bdev, sector, shape.segments,
 					   job.opf, rq, index);
-		unsigned int added = 0;
+		unsigned int added = fill_bio(bio, cursor, shape.bytes);
 
-		while (added < shape.bytes) {
-			Segment seg = cursor.peek();
-			unsigned int len = kcxx::min(seg.len, shape.bytes - added);
-
-			if (dmio_bio_add(bio, seg.page, len, seg.offset) != len)
-				break;
-			cursor.advance(len);
-			added += len;
-		}
 		if (!added) {
 			// Cannot happen (the bio has room for the shape), but
 			// never loop: report the region failed instead.
@@ -124,6 +139,26 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 		remaining -= added;
 		sector += added >> DMIO_SECTOR_SHIFT;
 	}
+}
+
+// The common case: one region that fits in one bio.  The request lives in
+// the bio's front pad, so there is no pool object and no atomic on the way.
+template <typename Cursor>
+void submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
+		 const void *vm_read_addr, unsigned long long vm_read_bytes)
+{
+	const dmio_region &r = job.regions[0];
+	void *mem;
+	void *bio = dmio_bio_alloc_solo(r.bdev, r.sector, shape.segments,
+					job.opf, &mem);
+	Request *rq = new (mem) Request(job.notify, job.context, vm_read_addr,
+					vm_read_bytes, bio);
+
+	if (fill_bio(bio, cursor, shape.bytes) != shape.bytes) {
+		rq->bio_done(0, true);	// cannot happen; never submit a short bio
+		return;
+	}
+	dmio_bio_submit(bio);
 }
 
 template <typename Cursor>
@@ -151,10 +186,33 @@ int submit(const dmio_job &job, const Cursor &start)
 		}
 	}
 
+	const BioLimits first(facts.first);
+	if (job.nr_regions == 1 && facts.longest_bytes) {
+		BioShape shape = start.shape(kcxx::min<unsigned long long>(
+						     facts.longest_bytes,
+						     first.max_bytes),
+					     first.max_segs);
+		if (shape.bytes == facts.longest_bytes) {
+			submit_solo(job, shape, start, vm_read_addr,
+				    vm_read_bytes);
+			return 0;
+		}
+	}
+
+	// Several bios: plug, so the device sees them as one batch.
+	alignas(8) unsigned char plug[DMIO_PLUG_BYTES];
 	Request *rq = new (dmio_request_alloc())
 		Request(job.notify, job.context, vm_read_addr, vm_read_bytes);
-	for (unsigned int i = 0; i < job.nr_regions; i++)
-		dispatch_region(rq, job, i, start);
+
+	dmio_plug_start(plug);
+	for (unsigned int i = 0; i < job.nr_regions; i++) {
+		dmio_bdev_info info;
+
+		if (i)
+			dmio_bdev_query(job.regions[i].bdev, &info);
+		dispatch_region(rq, job, i, i ? BioLimits(info) : first, start);
+	}
+	dmio_plug_finish(plug);
 	rq->submitted();
 	return 0;
 }

@@ -2,12 +2,14 @@
 //
 // request.h - one dm-io request: its completion counter and error bitset.
 //
-// A request lives in a DMIO_REQUEST_BYTES object from the C side's mempool.
-// It starts with one reference held by the submitter; every bio takes one
-// more before it is submitted.  Whoever drops the last reference reads the
-// error bitset, gives the object back to the pool and only then calls the
-// notify function, so the callback may free its context, issue new I/O or
-// shrink the pool.
+// A request lives in a DMIO_REQUEST_BYTES object from the C side's mempool,
+// or, when it is exactly one bio, in that bio's front pad (a "solo"
+// request: no pool object, no submitter reference).  A pooled request starts
+// with one reference held by the submitter; every bio takes one more before
+// it is submitted.  Whoever drops the last reference reads the error bitset,
+// gives the memory back (to the pool, or by releasing the solo bio) and only
+// then calls the notify function, so the callback may free its context,
+// issue new I/O or shrink the pool.
 #pragma once
 
 #include "dm-io-boundary.h"
@@ -17,11 +19,20 @@ namespace dmio {
 
 class Request {
 public:
+	// A pooled request, with the submitter's reference.
 	Request(dmio_notify_fn notify, void *context, const void *vm_read_addr,
 		unsigned long long vm_read_bytes)
+		: Request(notify, context, vm_read_addr, vm_read_bytes, nullptr)
+	{
+	}
+
+	// A solo request living in @bio's front pad: its one reference is
+	// the bio's.
+	Request(dmio_notify_fn notify, void *context, const void *vm_read_addr,
+		unsigned long long vm_read_bytes, void *bio)
 		: error_bits_(0), pending_(1), notify_(notify),
 		  context_(context), vm_read_addr_(vm_read_addr),
-		  vm_read_bytes_(vm_read_bytes)
+		  vm_read_bytes_(vm_read_bytes), solo_bio_(bio)
 	{
 	}
 
@@ -61,6 +72,7 @@ private:
 	void *context_;
 	const void *vm_read_addr_;	// invalidate after a vm READ
 	unsigned long long vm_read_bytes_;
+	void *solo_bio_;		// the bio this request lives in, if solo
 };
 
 static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES,
