@@ -1,0 +1,494 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""report.py - turn a benchmark run (bench/run.sh) into BENCH lines, a table,
+results.md, results.json and a plot of the ratios.
+
+usage: report.py --run build/bench/run --out build/bench
+
+Reads RUN/console.log (the dmio_bench: lines of bench/dm-io-bench.ko),
+RUN/guest/{summary,devices.txt,nullb.txt,allocs.txt,fio/*.json} and
+RUN/host.txt.  Every number printed comes from those files.
+
+Statistics: each (device, case, contender) has one IOPS sample per
+repetition (requests / elapsed time).  The reported value is the median of
+the samples, the spread is min-max.  vs_raw and vs_kernel are ratios of the
+medians; the table also gives the range of the per-repetition ratios (ours
+of repetition r over raw of repetition r, measured next to each other).
+"""
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+LINE = re.compile(r'dmio_bench: (\w+)(?: (.*))?$')
+KV = re.compile(r'(\S+?)=(\S*)')
+
+METRIC = 'busy'
+STALLS = {}
+
+DEV_DESC = {
+    'nullb': 'null_blk (memory_backed=0, irqmode=0, scheduler none)',
+    'brd': 'brd RAM disk (pre-filled)',
+    'brd legs': 'fio 4k, libaio, direct, iodepth 16: iomirror (ours) vs dm-mirror (kernel) on brd ram0+ram1, raw = ram0 alone',
+}
+
+
+def kv(text):
+    return dict(KV.findall(text))
+
+
+def fmt_iops(v):
+    if v is None:
+        return '-'
+    if v >= 1e6:
+        return '%.3g M' % (v / 1e6)
+    if v >= 1e3:
+        return '%.3g k' % (v / 1e3)
+    return '%.3g' % v
+
+
+def fmt_ratio(v):
+    return '-' if v is None else '%.3f' % v
+
+
+def parse_console(path):
+    """Samples, device facts, micro-benchmarks, probe lines, errors."""
+    samples = {}            # (dev, case) -> {who: [(rep, iops, sample)]}
+    global STALLS
+    STALLS = {}             # dev -> [stall ns, measured ns]
+    order = []              # (dev, case) in order of appearance
+    devs = {}
+    micro = []
+    problems = []
+    start = None
+    ended = False
+    with open(path, errors='replace') as f:
+        for raw in f:
+            m = LINE.search(raw.rstrip('\n'))
+            if not m:
+                continue
+            kind, rest = m.group(1), m.group(2) or ''
+            d = kv(rest)
+            if kind == 'START':
+                start = d
+            elif kind == 'END':
+                ended = True
+            elif kind == 'DEV':
+                devs[d['name']] = d
+            elif kind == 'MICRO':
+                m2 = re.match(r'name=(.*?) min_ns=', rest)
+                micro.append((m2.group(1) if m2 else rest.split()[0], d))
+            elif kind == 'SKIP':
+                problems.append('skipped: ' + rest)
+            elif kind == 'SAMPLE':
+                key = (d['dev'], d['case'])
+                rep = int(d['rep'])
+                n, ns = int(d['n']), int(d['ns'])
+                if rep < 0 or int(d['errs']) or int(d['ret']):
+                    problems.append('%s %s %s: errors=%s ret=%s (rep %d)' % (
+                        d['dev'], d['case'], d['who'], d['errs'], d['ret'], rep))
+                    if rep < 0:
+                        continue
+                if key not in samples:
+                    samples[key] = {}
+                    order.append(key)
+                busy = ns - int(d.get('stall_ns', 0))
+                st = STALLS.setdefault(d['dev'], [0, 0])
+                st[0] += ns - busy
+                st[1] += ns
+                d['iops_wall'] = n * 1e9 / ns if ns else 0.0
+                d['iops_busy'] = n * 1e9 / busy if busy > 0 else 0.0
+                iops = d['iops_busy'] if METRIC == 'busy' else d['iops_wall']
+                samples[key].setdefault(d['who'], []).append((rep, iops, d))
+    return samples, order, devs, micro, problems, start, ended
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def summarise(samples, order, contenders):
+    """One record per (dev, case)."""
+    out = []
+    for key in order:
+        s = samples[key]
+        rec = {'device': key[0], 'case': key[1], 'who': {}}
+        for w, lst in s.items():
+            vals = [v for _, v, _ in lst]
+            bios = sum(int(d['bios']) for _, _, d in lst)
+            reqs = sum(int(d['reqs']) for _, _, d in lst)
+            rec['who'][w] = {
+                'samples': vals,
+                'median': median(vals),
+                'min': min(vals), 'max': max(vals),
+                'bios_per_request': (bios / reqs) if (w == 'ours' and reqs) else None,
+            }
+        byrep = {w: {r: v for r, v, _ in lst} for w, lst in s.items()}
+
+        def ratio(a, b):
+            if a not in rec['who'] or b not in rec['who'] or not rec['who'][b]['median']:
+                return None, None, None
+            med = rec['who'][a]['median'] / rec['who'][b]['median']
+            per = [byrep[a][r] / byrep[b][r] for r in byrep[a] if r in byrep[b] and byrep[b][r]]
+            return med, (min(per) if per else None), (max(per) if per else None)
+
+        rec['vs_raw'], rec['vs_raw_min'], rec['vs_raw_max'] = ratio('ours', 'raw')
+        rec['vs_kernel'], rec['vs_kernel_min'], rec['vs_kernel_max'] = ratio('ours', 'kernel')
+        rec['extra'] = {}
+        for w in s:
+            if w not in ('ours', 'raw', 'kernel'):
+                r, lo, hi = ratio(w, 'raw')
+                rec['extra'][w] = {'vs_raw': r, 'vs_raw_min': lo, 'vs_raw_max': hi}
+        out.append(rec)
+    return out
+
+
+def parse_allocs(path):
+    res = {}
+    if not os.path.exists(path):
+        return res
+    for line in open(path):
+        d = kv(line)
+        if 'case' not in d:
+            continue
+        key = (d['dev'], d['case'])
+        if 'slab' in d:
+            n = int(d['n'])
+            res.setdefault(key, {})[d['who']] = (int(d['slab']) / n, int(d['pages']) / n)
+        else:
+            res.setdefault(key, {})[d['who']] = None
+    return res
+
+
+def parse_fio(run):
+    """{rw: {who: [iops per rep]}}"""
+    res = {}
+    for p in sorted(glob.glob(os.path.join(run, 'guest', 'fio', '*.json'))):
+        m = re.match(r'(\w+)-(\w+)-(\d+)\.json$', os.path.basename(p))
+        if not m:
+            continue
+        rw, who, rep = m.group(1), m.group(2), int(m.group(3))
+        try:
+            txt = open(p).read()
+            # fio may print notes before the JSON document
+            doc = json.loads(txt[txt.index('{'):])
+            job = doc['jobs'][0]
+            side = 'read' if 'read' in rw and 'write' not in rw else 'write'
+            iops = float(job[side]['iops'])
+            err = int(job.get('error', 0))
+        except (ValueError, KeyError, IndexError) as e:
+            print('report: cannot read %s: %s' % (p, e), file=sys.stderr)
+            continue
+        if err:
+            print('report: fio error %d in %s' % (err, p), file=sys.stderr)
+            continue
+        res.setdefault(rw, {}).setdefault(who, []).append((rep, iops))
+    return res
+
+
+def read_kv(path):
+    d = {}
+    if os.path.exists(path):
+        for line in open(path):
+            if '=' in line:
+                k, v = line.rstrip('\n').split('=', 1)
+                d[k] = v
+    return d
+
+
+def fio_records(fio):
+    out = []
+    for rw in ('randwrite', 'read'):
+        if rw not in fio:
+            continue
+        rec = {'device': 'brd legs', 'case': 'fio-mirror-' + rw, 'who': {}}
+        for who, lst in fio[rw].items():
+            vals = [v for _, v in lst]
+            rec['who'][who] = {'samples': vals, 'median': median(vals),
+                               'min': min(vals), 'max': max(vals),
+                               'bios_per_request': None}
+        byrep = {w: dict(lst) for w, lst in fio[rw].items()}
+
+        def ratio(a, b):
+            if a not in rec['who'] or b not in rec['who'] or not rec['who'][b]['median']:
+                return None, None, None
+            per = [byrep[a][r] / byrep[b][r] for r in byrep[a] if r in byrep[b] and byrep[b][r]]
+            return (rec['who'][a]['median'] / rec['who'][b]['median'],
+                    min(per) if per else None, max(per) if per else None)
+
+        rec['vs_raw'], rec['vs_raw_min'], rec['vs_raw_max'] = ratio('ours', 'raw')
+        rec['vs_kernel'], rec['vs_kernel_min'], rec['vs_kernel_max'] = ratio('ours', 'kernel')
+        rec['extra'] = {}
+        out.append(rec)
+    return out
+
+
+def bench_line(rec):
+    w = rec['who']
+
+    def iops(x):
+        return '%d' % round(w[x]['median']) if x in w else '-'
+    return 'BENCH %s ours=%s raw=%s kernel=%s vs_raw=%s vs_kernel=%s' % (
+        rec['case'], iops('ours'), iops('raw'), iops('kernel'),
+        fmt_ratio(rec['vs_raw']), fmt_ratio(rec['vs_kernel']))
+
+
+def cell(rec, who):
+    w = rec['who'].get(who)
+    if not w:
+        return '-'
+    return '%s (%s–%s)' % (fmt_iops(w['median']), fmt_iops(w['min']), fmt_iops(w['max']))
+
+
+def ratio_cell(rec, name):
+    v = rec.get(name)
+    if v is None:
+        return '-'
+    lo, hi = rec.get(name + '_min'), rec.get(name + '_max')
+    if lo is None:
+        return fmt_ratio(v)
+    return '%s (%s–%s)' % (fmt_ratio(v), fmt_ratio(lo), fmt_ratio(hi))
+
+
+def markdown_table(recs, allocs):
+    lines = ['| device | case | ours IOPS | raw IOPS | kernel IOPS | vs_raw | vs_kernel | bios/req | slab allocs/req ours/raw/kernel |',
+             '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |']
+    for rec in recs:
+        bpr = rec['who'].get('ours', {}).get('bios_per_request')
+        a = allocs.get((rec['device'], rec['case']))
+        if a:
+            acell = '/'.join('%.2f' % a[w][0] if a.get(w) else '-' for w in ('ours', 'raw', 'kernel'))
+        else:
+            acell = '-'
+        lines.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            rec['device'], rec['case'], cell(rec, 'ours'), cell(rec, 'raw'),
+            cell(rec, 'kernel'), ratio_cell(rec, 'vs_raw'), ratio_cell(rec, 'vs_kernel'),
+            '%.2f' % bpr if bpr is not None else '-', acell))
+    return '\n'.join(lines)
+
+
+def extra_table(recs):
+    names = []
+    for rec in recs:
+        for w in rec['extra']:
+            if w not in names:
+                names.append(w)
+    if not names:
+        return None
+    lines = ['| device | case | ' + ' | '.join(['ours', 'raw'] + names) + ' |',
+             '| --- | --- | ' + ' | '.join(['---:'] * (2 + len(names))) + ' |']
+    for rec in recs:
+        if not rec['extra']:
+            continue
+        row = [fmt_iops(rec['who']['ours']['median']) + ' (%s)' % fmt_ratio(rec['vs_raw'])
+               if 'ours' in rec['who'] else '-',
+               fmt_iops(rec['who']['raw']['median']) if 'raw' in rec['who'] else '-']
+        for n in names:
+            e = rec['extra'].get(n)
+            row.append('%s (%s)' % (fmt_iops(rec['who'][n]['median']), fmt_ratio(e['vs_raw']))
+                       if e else '-')
+        lines.append('| %s | %s | %s |' % (rec['device'], rec['case'], ' | '.join(row)))
+    return '\n'.join(lines)
+
+
+def alloc_table(allocs):
+    if not allocs:
+        return None
+    lines = ['| device | case | ours slab/req | raw slab/req | kernel slab/req | page allocs/req (ours/raw/kernel) |',
+             '| --- | --- | ---: | ---: | ---: | ---: |']
+    for (dev, case), a in allocs.items():
+        def s(w):
+            return '%.2f' % a[w][0] if a.get(w) else 'failed'
+
+        def p(w):
+            return '%.2f' % a[w][1] if a.get(w) else '-'
+        lines.append('| %s | %s | %s | %s | %s | %s/%s/%s |' % (
+            dev, case, s('ours'), s('raw'), s('kernel'), p('ours'), p('raw'), p('kernel')))
+    return '\n'.join(lines)
+
+
+def plot(recs, out_png, out_dir):
+    """Clustered bars of vs_raw and vs_kernel per case, one panel per device."""
+    devices = []
+    for r in recs:
+        if r['device'] not in devices:
+            devices.append(r['device'])
+    datafiles = []
+    for i, dev in enumerate(devices):
+        p = os.path.join(out_dir, 'ratios-%d.dat' % i)
+        with open(p, 'w') as f:
+            f.write('case vs_raw vs_kernel\n')
+            for r in recs:
+                if r['device'] == dev:
+                    f.write('%s %s %s\n' % (r['case'],
+                                            '%.4f' % r['vs_raw'] if r['vs_raw'] is not None else 'NaN',
+                                            '%.4f' % r['vs_kernel'] if r['vs_kernel'] is not None else 'NaN'))
+        datafiles.append((dev, p))
+    if not datafiles:
+        return False
+    if shutil.which('gnuplot'):
+        h = 520 * len(datafiles)
+        g = ['set terminal png size 1900,%d font ",10" noenhanced' % h,
+             "set output '%s'" % out_png,
+             'set multiplot layout %d,1' % len(datafiles),
+             'set style data histograms', 'set style histogram clustered gap 1',
+             'set style fill solid 0.8 border -1', 'set boxwidth 0.9',
+             'set xtics rotate by -55 scale 0 font ",8"', 'set grid ytics',
+             'set yrange [0:%.2f]' % max([1.3] + [1.05 * v for r in recs for v in
+                                                 (r['vs_raw'], r['vs_kernel']) if v]),
+             'set key outside top center horizontal',
+             'set ylabel "ours / contender (IOPS ratio)"']
+        for dev, p in datafiles:
+            g.append('set title "dm-io vs raw submit_bio and the kernel dm_io(): %s"'
+                     % DEV_DESC.get(dev, dev))
+            g.append("plot '%s' using 2:xtic(1) title 'vs raw' lc rgb '#1f77b4', "
+                     "'' using 3 title 'vs kernel dm_io()' lc rgb '#ff7f0e', "
+                     "1 with lines lc rgb 'black' dt 2 notitle, "
+                     "0.95 with lines lc rgb 'red' dt 3 title '0.95'" % p)
+        g.append('unset multiplot')
+        gp = os.path.join(out_dir, 'ratios.gp')
+        with open(gp, 'w') as f:
+            f.write('\n'.join(g) + '\n')
+        r = subprocess.run(['gnuplot', gp], capture_output=True, text=True)
+        if r.returncode == 0 and os.path.exists(out_png):
+            return True
+        print('report: gnuplot failed: %s' % r.stderr.strip()[:500], file=sys.stderr)
+    try:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print('report: no gnuplot and no matplotlib: no plot', file=sys.stderr)
+        return False
+    fig, axes = plt.subplots(len(datafiles), 1, figsize=(19, 5.2 * len(datafiles)), squeeze=False)
+    for ax, (dev, _) in zip(axes[:, 0], datafiles):
+        rs = [r for r in recs if r['device'] == dev]
+        x = range(len(rs))
+        ax.bar([i - 0.2 for i in x], [r['vs_raw'] or 0 for r in rs], 0.4, label='vs raw')
+        ax.bar([i + 0.2 for i in x], [r['vs_kernel'] or 0 for r in rs], 0.4, label='vs kernel dm_io()')
+        ax.axhline(1.0, color='black', ls='--')
+        ax.axhline(0.95, color='red', ls=':')
+        ax.set_xticks(list(x))
+        ax.set_xticklabels([r['case'] for r in rs], rotation=55, ha='left', fontsize=7)
+        ax.set_title('dm-io vs raw submit_bio and the kernel dm_io(): ' + DEV_DESC.get(dev, dev))
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(out_png)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--run', required=True)
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--metric', choices=('busy', 'wall'), default='busy',
+                    help='busy: time minus host stalls (default); wall: elapsed time')
+    a = ap.parse_args()
+    global METRIC
+    METRIC = a.metric
+
+    console = os.path.join(a.run, 'console.log')
+    samples, order, devs, micro, problems, start, ended = parse_console(console)
+    summary = read_kv(os.path.join(a.run, 'guest', 'summary'))
+    host = read_kv(os.path.join(a.run, 'host.txt'))
+    recs = summarise(samples, order, None)
+    allocs = parse_allocs(os.path.join(a.run, 'guest', 'allocs.txt'))
+    frecs = fio_records(parse_fio(a.run))
+    if not recs:
+        print('report: no benchmark samples in %s' % console, file=sys.stderr)
+        return 1
+    if not ended:
+        problems.append('the benchmark module did not print END (incomplete run)')
+
+    out = []
+    for dev in dict.fromkeys(r['device'] for r in recs):
+        out.append('# device %s: %s' % (dev, DEV_DESC.get(dev, dev)))
+        out.extend(bench_line(r) for r in recs if r['device'] == dev)
+    if frecs:
+        out.append('# fio through the mirrors (randwrite/read 4k, libaio, direct, iodepth 16): '
+                   'ours = iomirror (dm-io), kernel = dm-mirror, raw = one brd leg')
+        out.extend(bench_line(r) for r in frecs)
+    for rec in recs:
+        for w, e in rec['extra'].items():
+            out.append('BENCHX %s dev=%s %s=%d vs_raw=%s' % (
+                rec['case'], rec['device'], w, round(rec['who'][w]['median']), fmt_ratio(e['vs_raw'])))
+    table = markdown_table(recs + frecs, allocs)
+    print('\n'.join(out))
+    print()
+    print(table)
+    for p in problems:
+        print('report: PROBLEM: ' + p, file=sys.stderr)
+
+    date = host.get('date') or datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    kernel = summary.get('kernel', '?')
+    reps = start.get('reps', '?') if start else '?'
+    time_ms = start.get('time_ms', '?') if start else '?'
+    slices = start.get('slices', '1') if start else '?'
+    md = ['# dm-io benchmark results', '',
+          '%s, UML kernel %s (single CPU, PREEMPT_NONE, SLAB), host: %s, host load average before/after: %s / %s.'
+          % (date, kernel, host.get('cpu', '?'), host.get('load_before', '?'), host.get('load_after', '?')),
+          '',
+          'Each measurement: %s ms fixed time per contender and repetition, run as %s '
+          'interleaved slices (ours, raw, kernel, ours, raw, kernel, ...); %s repetitions. IOPS = requests (one call = all its regions) per second; '
+          'median (min–max) over the repetitions. vs_raw / vs_kernel: ratio of the medians '
+          '(range of the per-repetition ratios). bios/req: dm-io\'s own counters. '
+          'slab allocs/req: allocation attempts on the I/O path counted with failslab '
+          '(null_blk, queue depth 1).' % (time_ms, slices, reps), '',
+          'Time base: %s. UML is one host process; when the host runs something else the '
+          'guest clock goes on. The module reads the clock every 16 requests; an interval '
+          'longer than 8x the median interval of that measurement is a host stall and counts '
+          'only as one median interval ("busy" time). Time removed that way: %s. '
+          '(`bench/report.py --metric wall` reports elapsed time instead.)'
+          % ('busy time (elapsed minus host stalls)' if METRIC == 'busy' else 'elapsed time',
+             ', '.join('%s %.1f%%' % (dv, 100.0 * v[0] / v[1]) for dv, v in STALLS.items() if v[1])
+             or 'none'), '']
+    for d in devs.values():
+        md.append('- device `%s`: %s; %s sectors, logical block %s, max_sectors %s, max_segments %s'
+                  % (d['name'], DEV_DESC.get(d['name'], ''), d['sectors'], d['lbs'],
+                     d['max_sectors'], d['max_segments']))
+    md += ['', table, '']
+    et = extra_table(recs)
+    if et:
+        md += ['## Analysis contenders (raw plus one dm-io cost at a time)', '', et, '']
+    at = alloc_table(allocs)
+    if at:
+        md += ['## Allocations on the I/O path', '',
+               'Every slab and page allocation attempted while the requests ran, counted by '
+               'failslab/fail_page_alloc armed for the benchmark thread only; the failing '
+               'allocations fall back to the mempool reserves, so a reserve that runs dry '
+               'adds retries to the count.', '', at, '']
+    if micro:
+        md += ['## Single operations (UML, ns per operation)', '',
+               '| operation | min | median |', '| --- | ---: | ---: |']
+        md += ['| %s | %s | %s |' % (n, d.get('min_ns', d.get('ns', '?')), d.get('median_ns', '?'))
+               for n, d in micro]
+        md.append('')
+    if problems:
+        md += ['## Problems seen', ''] + ['- ' + p for p in problems] + ['']
+    os.makedirs(a.out, exist_ok=True)
+    png = os.path.join(a.out, 'ratios.png')
+    plotted = plot(recs + frecs, png, a.out)
+    if plotted:
+        md += ['![ratios](ratios.png)', '']
+    with open(os.path.join(a.out, 'results.md'), 'w') as f:
+        f.write('\n'.join(md))
+    with open(os.path.join(a.out, 'results.json'), 'w') as f:
+        json.dump({'date': date, 'kernel': kernel, 'host': host, 'devices': devs,
+                   'cases': recs + frecs, 'allocs': {'%s %s' % k: v for k, v in allocs.items()},
+                   'micro': micro, 'problems': problems}, f, indent=1)
+    print()
+    print('report: wrote %s, %s%s' % (os.path.join(a.out, 'results.md'),
+                                     os.path.join(a.out, 'results.json'),
+                                     ', ' + png if plotted else ' (no plot)'))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,186 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - "make bench": time dm-io against raw bios and the kernel's own
+# dm_io() inside the UML test kernel, and fio through the iomirror target
+# against the in-tree mirror target.
+#
+#  1. as "make check": scripts/ensure-deps.sh, scripts/uml-kernel.sh (the
+#     cached test kernel), plus a plotter (gnuplot-nox) if none is there;
+#  2. builds dm-io.ko, targets/dm-iomirror.ko and bench/dm-io-bench.ko for
+#     the test kernel in a staging copy, build/bench/src (never build/uml);
+#  3. boots the kernel with bench/init.sh as PID 1 (scripts/run-uml.sh -i),
+#     console and raw results in build/bench/run/;
+#  4. bench/report.py prints one "BENCH <case> ..." line per case and the
+#     markdown table, and writes build/bench/results.md, results.json and
+#     the plot of the ratios, build/bench/ratios.png.
+#
+# usage: bench/run.sh [--report-only]
+#   --report-only   skip 1-3, report again from build/bench/run/
+#
+# Environment (all optional; passed to the guest on the kernel command line,
+# so no white space in the values):
+#   BENCH_TIME_MS     length of one measurement (default 250)
+#   BENCH_REPS        repetitions, contenders alternated (default 5)
+#   BENCH_SLICES      a repetition gives each contender BENCH_TIME_MS in this
+#                     many interleaved slices (default 10)
+#   BENCH_ONLY        comma-separated substrings: run only matching cases
+#   BENCH_DEVS        name:path,... (default nullb:/dev/dmio_bnb,brd:/dev/ram2)
+#   BENCH_CONTENDERS  default ours,raw,kernel; analysis contenders are
+#                     raw+plug, raw+q2, raw+vm, raw+mp, raw+bs, raw+share and
+#                     any sum (see bench/dm-io-bench.c)
+#   BENCH_MICRO=0     do not time the single operations (plug, queries, allocs)
+#   BENCH_ALLOCS=0    skip the allocation probe
+#   BENCH_FIO=0       skip fio through the mirrors
+#   BENCH_FIO_SECS    seconds per fio run (default 3)
+#   BENCH_FIO_REPS    fio repetitions (default 5)
+#   BENCH_PROBE_CASES comma-separated cases for the allocation probe
+#   BENCH_PROBE_N     requests per probe (default 500)
+#   BENCH_PERF=1      sample the UML process with the host's perf (cpu-clock)
+#                     and print a profile by guest symbol (bench/perf-report.py);
+#                     best with one contender and one case, e.g.
+#                     BENCH_CONTENDERS=ours BENCH_ONLY=^async-4k-qd1-r1
+#                     BENCH_DEVS=nullb:/dev/dmio_bnb BENCH_REPS=1 BENCH_TIME_MS=5000
+#   BENCH_TIMEOUT     seconds before the guest is killed (default 1800)
+#   BENCH_OUT         output directory (default build/bench)
+#   BENCH_PATCH       comma-separated patch files applied (patch -p1) to the
+#                     staged copy before the build: to measure an engine change
+#                     without touching the checkout, e.g.
+#                     BENCH_PATCH=bench/variants/frontpad.patch
+set -uo pipefail
+. "$(dirname "$0")/../scripts/lib.sh"
+cd "$DMIO_ROOT" || exit 1
+
+# Nothing from a calling make or the user's shell may leak into the builds.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS ARCH CROSS_COMPILE \
+	KBUILD_OUTPUT KBUILD_EXTRA_SYMBOLS KBUILD_EXTMOD KDIR O M
+export LC_ALL=C
+
+OUT=${BENCH_OUT:-$DMIO_ROOT/build/bench}
+case $OUT in /*) ;; *) OUT=$DMIO_ROOT/$OUT ;; esac
+STAGE=$OUT/src
+RUN=$OUT/run
+TIMEOUT=${BENCH_TIMEOUT:-1800}
+
+report() {
+	python3 "$DMIO_ROOT/bench/report.py" --run "$RUN" --out "$OUT"
+}
+
+if [ "${1:-}" = --report-only ]; then
+	[ -f "$RUN/console.log" ] || die "no $RUN/console.log: run bench/run.sh first"
+	report
+	exit $?
+fi
+[ $# -eq 0 ] || die "usage: $0 [--report-only]"
+
+case $DMIO_ROOT$OUT in
+*[[:space:]]*) die "white space in '$DMIO_ROOT' or '$OUT' (it goes on the UML kernel command line)" ;;
+esac
+
+# --- 1. dependencies, test kernel, plotter ----------------------------------------
+step "bench: started in $DMIO_ROOT"
+"$DMIO_ROOT/scripts/ensure-deps.sh" || die "could not install the dependencies"
+B=$("$DMIO_ROOT/scripts/uml-kernel.sh") || die "could not build the test kernel"
+[ -x "$B/linux" ] || die "no test kernel in $B"
+if ! command -v gnuplot >/dev/null &&
+	! python3 -c 'import matplotlib' 2>/dev/null; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		step "bench: installing gnuplot-nox (for the plot)"
+		export DEBIAN_FRONTEND=noninteractive
+		mkdir -p "$DMIO_CACHE/logs"
+		apt-get install -y --no-install-recommends gnuplot-nox \
+			>"$DMIO_CACHE/logs/apt-gnuplot.log" 2>&1 ||
+		{ apt-get update >>"$DMIO_CACHE/logs/apt-gnuplot.log" 2>&1 &&
+		  apt-get install -y --no-install-recommends gnuplot-nox \
+			>>"$DMIO_CACHE/logs/apt-gnuplot.log" 2>&1; } ||
+			echo "bench: could not install gnuplot-nox; no plot (see $DMIO_CACHE/logs/apt-gnuplot.log)" >&2
+	else
+		echo "bench: no gnuplot and no python3-matplotlib, and not root: no plot" >&2
+	fi
+fi
+
+# --- 2. builds ---------------------------------------------------------------------
+mkdir -p "$OUT" || die "cannot create $OUT"
+log=$OUT/build.log
+: >"$log"
+step "bench: building dm-io.ko, targets/dm-iomirror.ko, bench/dm-io-bench.ko for the test kernel (log: ${log#"$DMIO_ROOT"/})"
+stage_sources "$STAGE" || die "cannot copy the sources to $STAGE"
+if [ -n "${BENCH_PATCH:-}" ]; then
+	IFS=, read -r -a patches <<<"$BENCH_PATCH"
+	for p in "${patches[@]}"; do
+		case $p in /*) ;; *) p=$DMIO_ROOT/$p ;; esac
+		step "bench: applying ${p#"$DMIO_ROOT"/} to the staged copy"
+		patch -d "$STAGE" -p1 --batch --quiet <"$p" >>"$log" 2>&1 ||
+			die "$p does not apply (see $log)"
+	done
+fi
+if ! { make -C "$STAGE" -j"$(nproc)" KDIR="$B" ARCH=um targets &&
+       make -C "$B" ARCH=um M="$STAGE/bench" \
+		KBUILD_EXTRA_SYMBOLS="$STAGE/Module.symvers" modules; } >>"$log" 2>&1; then
+	tail -20 "$log" >&2
+	die "the build failed, see $log"
+fi
+for ko in dm-io.ko targets/dm-iomirror.ko bench/dm-io-bench.ko; do
+	[ -f "$STAGE/$ko" ] || die "the build made no $ko (see $log)"
+done
+if grep -q 'warning:' "$log"; then
+	grep 'warning:' "$log" | head -10 >&2
+	die "compiler warnings in the build (see $log)"
+fi
+
+# --- 3. the guest --------------------------------------------------------------------------
+params=()
+for v in BENCH_TIME_MS BENCH_REPS BENCH_SLICES BENCH_ONLY BENCH_DEVS BENCH_CONTENDERS BENCH_MICRO \
+	 BENCH_ALLOCS BENCH_FIO BENCH_FIO_SECS BENCH_FIO_REPS BENCH_PROBE_N BENCH_PROBE_CASES BENCH_PERF; do
+	val=${!v:-}
+	[ -z "$val" ] && continue
+	case $val in *[[:space:]]*) die "$v must not contain white space" ;; esac
+	params+=("$v=$val")
+done
+rm -rf "$RUN"
+mkdir -p "$RUN"
+{
+	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) CPUs"
+	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$RUN/host.txt"
+step "bench: booting the test kernel (timeout $TIMEOUT s; console: ${RUN#"$DMIO_ROOT"/}/console.log)"
+t0=$(date +%s)
+perf_pid=
+if [ "${BENCH_PERF:-0}" != 0 ]; then
+	command -v perf >/dev/null || die "BENCH_PERF=1 needs perf (apt-get install linux-perf)"
+	perf record -e cpu-clock -F 20000 -a -g -o "$RUN/perf.data" \
+		>"$RUN/perf-record.log" 2>&1 &
+	perf_pid=$!
+	# the host pids of this guest's UML processes (not another run's)
+	( while :; do
+		pgrep -f "DMIO_OUT=$RUN/guest" >>"$RUN/uml-pids.txt"
+		sleep 0.5
+	  done ) &
+	pids_pid=$!
+fi
+"$DMIO_ROOT/scripts/run-uml.sh" -k "$B" -m "$STAGE" -t "$TIMEOUT" \
+	-i "$STAGE/bench/init.sh" "$RUN" "${params[@]}"
+rc=$?
+if [ -n "$perf_pid" ]; then
+	kill "$pids_pid" 2>/dev/null
+	kill -INT "$perf_pid" 2>/dev/null
+	wait "$perf_pid" "$pids_pid"
+fi
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RUN/host.txt"
+step "bench: the guest exited with status $rc after $(($(date +%s) - t0)) s"
+status=$(sed -n 's/^status=//p' "$RUN/guest/summary" 2>/dev/null | tail -1)
+if [ "$rc" != 0 ] || [ "$status" != complete ]; then
+	echo "--- last console lines ($RUN/console.log):"
+	tail -n 25 "$RUN/console.log" 2>/dev/null | sed 's/^/    /'
+	die "the benchmark guest did not finish (exit $rc, status '${status:-none}')"
+fi
+
+# --- 4. report -----------------------------------------------------------------------------------
+report
+rc=$?
+if [ -n "$perf_pid" ]; then
+	python3 "$DMIO_ROOT/bench/perf-report.py" --run "$RUN" --linux "$B/linux" >"$OUT/profile.txt" &&
+		{ echo; echo "profile of the UML process by guest symbol ($OUT/profile.txt):"; head -60 "$OUT/profile.txt"; }
+fi
+exit $rc
