@@ -8,8 +8,9 @@
 // provides:
 //
 //   const char *check(bytes, block)  why the buffer cannot hold @bytes with
-//                                     every segment aligned to @block, or
-//                                     nullptr if it can (walks a copy);
+//                                     every segment aligned to @block (a
+//                                     power of two), or nullptr if it can
+//                                     (walks a copy);
 //   BioShape shape(max_bytes, max_segs)  how many bytes and segments the
 //                                     next bio takes, within both limits;
 //   Segment peek()                    the current segment;
@@ -67,7 +68,7 @@ public:
 
 	const char *check(unsigned long long bytes, unsigned int block) const
 	{
-		if (offset_ >= DMIO_PAGE_SIZE || offset_ % block)
+		if (offset_ >= DMIO_PAGE_SIZE || (offset_ & (block - 1)))
 			return "page list offset not aligned to the logical block size";
 		unsigned long long pages = (offset_ + bytes + kPageMask) >> DMIO_PAGE_SHIFT;
 		const dmio_page_list *pl = node_;
@@ -113,7 +114,7 @@ public:
 		for (const dmio_bvec *bv = bv_; bytes; bv++) {
 			if (!bv->page || !bv->len)
 				return "bio_vec array shorter than the region";
-			if (bv->len % block || bv->offset % block)
+			if ((bv->len | bv->offset) & (block - 1))
 				return "bio_vec not aligned to the logical block size";
 			bytes -= kcxx::min<unsigned long long>(bytes, bv->len);
 		}
@@ -163,7 +164,7 @@ public:
 
 	const char *check(unsigned long long bytes, unsigned int block) const
 	{
-		if (addr_ % block)
+		if (addr_ & (block - 1))
 			return "vmalloc address not aligned to the logical block size";
 		if (!dmio_vm_covers(reinterpret_cast<const void *>(addr_), bytes))
 			return "buffer is not vmalloc memory holding the region";
