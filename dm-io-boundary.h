@@ -107,7 +107,7 @@ int dmio_policy_reserve(unsigned long long pages, unsigned int *requests);
 /* ---- Implemented in C, called from the C++ engine. ---- */
 
 void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info);
-/* Non-zero if every page of [@addr, @addr + @bytes) is mapped vmalloc. */
+/* Non-zero if [@addr, @addr + @bytes) lies in mapped vmalloc memory. */
 int dmio_vm_covers(const void *addr, unsigned long long bytes);
 /* The page behind a vmalloc address. */
 void *dmio_vm_page(const void *addr);

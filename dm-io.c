@@ -93,17 +93,22 @@ void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
 	info->max_segments = queue_max_segments(q);
 }
 
+/*
+ * A vmalloc or vmap area is mapped without holes from its first page to its
+ * last, with unmapped guard pages around it: checking both ends of the range
+ * is enough, and costs two page-table walks whatever its size.
+ */
 int dmio_vm_covers(const void *addr, unsigned long long bytes)
 {
 	unsigned long start = (unsigned long)addr;
-	unsigned long end, p;
+	unsigned long last;
 
-	if (check_add_overflow(start, (unsigned long)bytes, &end))
+	if (!bytes)
+		return 1;
+	if (check_add_overflow(start, (unsigned long)bytes - 1, &last))
 		return 0;
-	for (p = start & PAGE_MASK; p < end; p += PAGE_SIZE)
-		if (!is_vmalloc_addr((void *)p) || !vmalloc_to_page((void *)p))
-			return 0;
-	return 1;
+	return is_vmalloc_addr((void *)start) && vmalloc_to_page((void *)start) &&
+	       is_vmalloc_addr((void *)last) && vmalloc_to_page((void *)last);
 }
 
 void *dmio_vm_page(const void *addr)
@@ -135,7 +140,11 @@ void dmio_vm_invalidate(const void *addr, unsigned long long bytes)
 
 unsigned int dmio_bio_add(void *bio, void *page, unsigned int len, unsigned int offset)
 {
-	struct page *first = nth_page((struct page *)page, offset >> PAGE_SHIFT);
+	struct page *first;
+
+	if (unlikely(!page))	/* a vmalloc page that went away */
+		return 0;
+	first = nth_page((struct page *)page, offset >> PAGE_SHIFT);
 
 	return bio_add_page(bio, first, len, offset & ~PAGE_MASK);
 }
