@@ -43,6 +43,12 @@ check:
 demo:
 	./scripts/demo.sh
 
+# The benchmark (bench/run.sh): dm-io against raw bios and the kernel's own
+# dm_io() in the UML test kernel, fio through iomirror vs dm-mirror.  Prints
+# the BENCH lines and a table; writes build/bench/results.md and ratios.png.
+bench:
+	./bench/run.sh
+
 help:
 	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
 	@echo "make targets                build the dm targets built on dm-io (dm-iomirror.ko)"
@@ -50,6 +56,7 @@ help:
 	@echo "make install                install dm-io.ko and the targets (honours INSTALL_MOD_PATH)"
 	@echo "make check                  run the whole test suite in a UML kernel"
 	@echo "make demo                   show dm-io at work: a 2-leg mirror fails a leg and recovers"
+	@echo "make bench                  benchmark dm-io vs raw bios and the kernel's dm_io() (build/bench/results.md)"
 	@echo "make clean                  remove build products"
 
-.PHONY: all modules targets tests install clean check demo help
+.PHONY: all modules targets tests install clean check demo bench help
