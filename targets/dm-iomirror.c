@@ -73,11 +73,14 @@ struct iom_io {
 	struct iom *m;
 	struct bio *bio;
 	struct bio_vec *bvec;		/* what dm-io reads and fills */
+	sector_t sector;		/* first sector, relative to the target */
 	bool bvec_copied;		/* @bvec is from m->bvec_pool */
 	unsigned int leg;		/* READ: the leg being read */
 	unsigned long tried;		/* READ: legs tried so far */
 	unsigned long legs;		/* WRITE: region k is the k-th set bit */
 	struct work_struct work;
+	/* WRITE: the regions handed to dm-io, one per leg (not on the stack) */
+	struct io_region where[];
 };
 
 static unsigned long iom_all_legs(struct iom *m)
@@ -96,6 +99,21 @@ static void iom_fail_leg(struct iom *m, unsigned int leg)
 			    m->legs[leg].dev->name);
 }
 
+/*
+ * Whether @leg's device still holds [@sector, +@count) of the target.  The
+ * constructor checked that, but a leg's device can shrink under the mirror
+ * (a dm table reloaded smaller, a resized disk), and dm-io would then refuse
+ * the whole request: such a leg is failed like one that returned an error.
+ */
+static bool iom_leg_holds(struct iom *m, unsigned int leg, sector_t sector,
+			  sector_t count)
+{
+	sector_t size = bdev_nr_sectors(m->legs[leg].dev->bdev);
+	sector_t start = m->legs[leg].offset + sector;
+
+	return start <= size && count <= size - start;
+}
+
 static void iom_end_io(struct iom_io *io, blk_status_t status)
 {
 	struct bio *bio = io->bio;
@@ -109,13 +127,20 @@ static void iom_end_io(struct iom_io *io, blk_status_t status)
 /*
  * dm-io takes a bio_vec array that starts at a bvec boundary.  A bio whose
  * iterator starts inside a bvec (the tail of a split) gets a copy that does.
+ *
+ * The copy holds BIO_MAX_VECS entries, but a bio can span more: one built
+ * straight on a caller's bio_vec array (bio_iov_bvec_set(), e.g. io_uring
+ * with registered buffers) has one entry per page of the whole request.
+ * Then the target takes only what the copy holds and dm sends the rest in
+ * another bio.  Each entry is whole logical blocks (dm-io needs that), so
+ * that part is not empty.
  */
 static void iom_prepare_bvec(struct iom *m, struct iom_io *io)
 {
 	struct bio *bio = io->bio;
 	struct bvec_iter iter;
 	struct bio_vec bv;
-	unsigned int i = 0;
+	unsigned int i = 0, bytes = 0;
 
 	io->bvec_copied = false;
 	if (!bio->bi_iter.bi_size) {
@@ -128,8 +153,15 @@ static void iom_prepare_bvec(struct iom *m, struct iom_io *io)
 	}
 	io->bvec = mempool_alloc(&m->bvec_pool, GFP_NOIO);
 	io->bvec_copied = true;
-	bio_for_each_bvec(bv, bio, iter)
+	bio_for_each_bvec(bv, bio, iter) {
+		if (i == BIO_MAX_VECS) {
+			bytes = round_down(bytes, bdev_logical_block_size(bio->bi_bdev));
+			dm_accept_partial_bio(bio, bytes >> SECTOR_SHIFT);
+			break;
+		}
 		io->bvec[i++] = bv;
+		bytes += bv.bv_len;
+	}
 }
 
 /* ---- Reads ---- */
@@ -158,17 +190,22 @@ static void iom_submit_read(struct iom_io *io)
 	struct io_region where;
 	int leg, r;
 
-	leg = iom_pick_read_leg(m, io->tried);
-	if (leg < 0) {
-		iom_end_io(io, BLK_STS_IOERR);
-		return;
+	for (;;) {
+		leg = iom_pick_read_leg(m, io->tried);
+		if (leg < 0) {
+			iom_end_io(io, BLK_STS_IOERR);
+			return;
+		}
+		io->tried |= BIT(leg);
+		if (iom_leg_holds(m, leg, io->sector, bio_sectors(bio)))
+			break;
+		iom_fail_leg(m, leg);
 	}
 	io->leg = leg;
-	io->tried |= BIT(leg);
 	atomic64_inc(&m->legs[leg].reads);
 
 	where.bdev = m->legs[leg].dev->bdev;
-	where.sector = m->legs[leg].offset + bio->bi_iter.bi_sector;
+	where.sector = m->legs[leg].offset + io->sector;
 	where.count = bio_sectors(bio);
 	r = dm_io_async_bvec(1, &where, REQ_OP_READ | (bio->bi_opf & IOM_READ_FLAGS),
 			     io->bvec, iom_read_done, io);
@@ -228,12 +265,19 @@ static void iom_submit_write(struct iom_io *io)
 {
 	struct iom *m = io->m;
 	struct bio *bio = io->bio;
-	struct io_region where[IOM_MAX_LEGS];
-	unsigned long legs;
+	struct io_region *where = io->where;
+	unsigned long legs, all;
 	unsigned int leg, n = 0;
 	int r;
 
-	legs = (iom_all_legs(m) & ~READ_ONCE(m->dead)) | READ_ONCE(m->recovering);
+	all = (iom_all_legs(m) & ~READ_ONCE(m->dead)) | READ_ONCE(m->recovering);
+	legs = all;
+	for_each_set_bit(leg, &all, m->nr_legs) {
+		if (!iom_leg_holds(m, leg, io->sector, bio_sectors(bio))) {
+			iom_fail_leg(m, leg);
+			legs &= ~BIT(leg);
+		}
+	}
 	if (!(legs & ~READ_ONCE(m->recovering))) {
 		iom_write_finished(m);
 		iom_end_io(io, BLK_STS_IOERR);
@@ -243,7 +287,7 @@ static void iom_submit_write(struct iom_io *io)
 	for_each_set_bit(leg, &legs, m->nr_legs) {
 		atomic64_inc(&m->legs[leg].writes);
 		where[n].bdev = m->legs[leg].dev->bdev;
-		where[n].sector = m->legs[leg].offset + bio->bi_iter.bi_sector;
+		where[n].sector = m->legs[leg].offset + io->sector;
 		where[n].count = bio_sectors(bio);
 		n++;
 	}
@@ -296,7 +340,7 @@ static void iom_copy_end(struct iom *m)
 	spin_unlock_irq(&m->lock);
 
 	while ((bio = bio_list_pop(&deferred)))
-		iom_submit_write(dm_per_bio_data(bio, sizeof(struct iom_io)));
+		iom_submit_write(dm_per_bio_data(bio, m->ti->per_io_data_size));
 }
 
 /* Copies [@sector, +@count) from a healthy leg to @leg through @buf. */
@@ -311,17 +355,21 @@ static int iom_copy_chunk(struct iom *m, unsigned int leg, sector_t sector,
 		src = iom_pick_read_leg(m, READ_ONCE(m->recovering));
 		if (src < 0)
 			return -EIO;
-		from.bdev = m->legs[src].dev->bdev;
-		from.sector = m->legs[src].offset + sector;
-		from.count = count;
-		r = dm_io_sync_vm(1, &from, REQ_OP_READ, buf, &bits);
-		if (!r)
-			break;
-		if (r != -EIO)
-			return r;
+		if (iom_leg_holds(m, src, sector, count)) {
+			from.bdev = m->legs[src].dev->bdev;
+			from.sector = m->legs[src].offset + sector;
+			from.count = count;
+			r = dm_io_sync_vm(1, &from, REQ_OP_READ, buf, &bits);
+			if (!r)
+				break;
+			if (r != -EIO)
+				return r;
+		}
 		iom_fail_leg(m, src);
 	}
 
+	if (!iom_leg_holds(m, leg, sector, count))
+		return -EIO;
 	to.bdev = m->legs[leg].dev->bdev;
 	to.sector = m->legs[leg].offset + sector;
 	to.count = count;
@@ -331,6 +379,7 @@ static int iom_copy_chunk(struct iom *m, unsigned int leg, sector_t sector,
 static int iom_recover(struct iom *m, unsigned int leg)
 {
 	sector_t sector, count;
+	bool done;
 	void *buf;
 	int r = 0;
 
@@ -344,24 +393,33 @@ static int iom_recover(struct iom *m, unsigned int leg)
 
 	WRITE_ONCE(m->recover_failed, false);
 	set_bit(leg, &m->recovering);	/* from now on writes include it */
-	for (sector = 0; sector < m->ti->len; sector += count) {
+	for (sector = 0;; sector += count) {
 		count = min_t(sector_t, IOM_RECOVER_SECTORS, m->ti->len - sector);
 		iom_copy_begin(m);
 		r = iom_copy_chunk(m, leg, sector, count, buf);
-		iom_copy_end(m);
 		if (!r && READ_ONCE(m->recover_failed))
 			r = -EIO;
-		if (r)
+		done = r || sector + count >= m->ti->len;
+		if (done) {
+			/*
+			 * Still inside the copy: no write is in flight, so
+			 * every write that went to @leg has reported its
+			 * error, and the leg comes back before any new
+			 * write is issued.
+			 */
+			if (!r)
+				clear_bit(leg, &m->dead);
+			clear_bit(leg, &m->recovering);
+		}
+		iom_copy_end(m);
+		if (done)
 			break;
 		cond_resched();
 	}
-	if (!r) {
-		clear_bit(leg, &m->dead);
+	if (!r)
 		DMINFO("%s: leg %u (%s) recovered",
 		       dm_table_device_name(m->ti->table), leg,
 		       m->legs[leg].dev->name);
-	}
-	clear_bit(leg, &m->recovering);
 out:
 	mutex_unlock(&m->recover_mutex);
 	vfree(buf);
@@ -470,7 +528,7 @@ static int iom_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 
 	ti->num_flush_bios = 1;
 	ti->flush_supported = true;
-	ti->per_io_data_size = sizeof(struct iom_io);
+	ti->per_io_data_size = struct_size((struct iom_io *)NULL, where, nr_legs);
 	ti->private = m;
 	return 0;
 
@@ -490,11 +548,17 @@ static void iom_dtr(struct dm_target *ti)
 static int iom_map(struct dm_target *ti, struct bio *bio)
 {
 	struct iom *m = ti->private;
-	struct iom_io *io = dm_per_bio_data(bio, sizeof(struct iom_io));
+	struct iom_io *io = dm_per_bio_data(bio, ti->per_io_data_size);
 
 	io->m = m;
 	io->bio = bio;
 	io->tried = 0;
+	/*
+	 * bi_sector counts from the start of the table, not of this target.
+	 * An empty flush carries no meaningful sector: it goes to sector 0
+	 * (plus the leg's offset) of every leg.
+	 */
+	io->sector = bio_sectors(bio) ? dm_target_offset(ti, bio->bi_iter.bi_sector) : 0;
 	iom_prepare_bvec(m, io);
 
 	if (bio_op(bio) == REQ_OP_WRITE) {

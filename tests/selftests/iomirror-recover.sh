@@ -1,0 +1,165 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# iomirror-recover.sh - "dmsetup message <dev> 0 recover <leg>":
+#  - a leg that failed stays dead when its device comes back, and is stale;
+#  - recover while idle: status all A, kernel log, every leg identical;
+#  - recover while fio writes (fio in the background with crc32c verify,
+#    recover in the foreground; leg 1 behind dm-delay so the copy takes a
+#    while): status shows R during the copy, all A afterwards, fio verifies,
+#    every leg identical (O_DIRECT);
+#  - recover onto a leg whose device still fails: the message fails with an
+#    I/O error, the leg stays dead, the mirror keeps working.
+#
+# Leg 1 is a dm device over its loop device whose table is switched between
+# linear, delay and error.
+#
+# Needs root, dmsetup, losetup, fio, dm-delay and dm-error, DMIO_MODDIR with
+# dm-io.ko and targets/dm-iomirror.ko.  Module state: see iomirror-lib.sh.
+
+cd "$(dirname "$0")" || exit 1
+. ./lib.sh
+. ./iomirror-lib.sh
+
+command -v fio >/dev/null || { tap_header; tap_skip_all "fio not found"; }
+iom_init recover 120
+
+tap_plan 15
+
+IOM_LEN=32768		# 16 MiB
+A=$(iom_loop a 16) && B=$(iom_loop b 16) && C=$(iom_loop c 16) ||
+	tap_bail "cannot set up loop devices"
+LINEAR="0 $IOM_LEN linear $B 0"
+ERROR="0 $IOM_LEN error"
+DELAY="0 $IOM_LEN delay $B 0 0 $B 0 20"	# writes 20 ms late
+LEGS="$A:0 /dev/mapper/iomt_w1:0 $C:0"
+
+iom_dm iomt_w1 "$LINEAR" &&
+	iom_dm iomt_rec "0 $IOM_LEN iomirror 3 $A 0 /dev/mapper/iomt_w1 0 $C 0" ||
+	tap_bail "cannot create the mirror"
+iom_pattern pat16 16
+iom_pattern pat1 1
+iom_fill /dev/mapper/iomt_rec 0 $IOM_LEN pat16 >/dev/null || tap_bail "cannot fill the mirror"
+
+# kill_leg1 SECTOR: leg 1's device fails, a 1 MiB write at SECTOR marks it
+# dead; then the device comes back (TABLE) holding stale data
+kill_leg1() {
+	iom_swap iomt_w1 "$ERROR" &&
+		iom_fill /dev/mapper/iomt_rec "$1" 2048 pat1 >/dev/null &&
+		[ "$(iom_health iomt_rec)" = ADA ] &&
+		iom_swap iomt_w1 "$2"
+}
+
+# --- leg 1 fails, comes back stale --------------------------------------------------
+if kill_leg1 4096 "$LINEAR"; then
+	tap_ok "leg 1 failed a write: status ADA, the write succeeded"
+else
+	tap_fail "leg 1 failed a write: status ADA, the write succeeded ($(iom_status iomt_rec))"
+fi
+ref=$(iom_sum /dev/mapper/iomt_rec)
+if [ "$(iom_health iomt_rec)" = ADA ] &&
+   [ "$(iom_sum /dev/mapper/iomt_w1)" != "$ref" ] && [ "$(iom_sum "$A")" = "$ref" ]; then
+	tap_ok "leg 1's device is back: the leg stays dead and is stale"
+else
+	tap_fail "leg 1's device is back: the leg stays dead and is stale ($(iom_status iomt_rec))"
+fi
+
+# --- recover while idle ---------------------------------------------------------------
+mark=$(iom_klog_mark)
+t0=$(date +%s)
+if iom_run dmsetup message iomt_rec 0 recover 1 && [ "$(iom_health iomt_rec)" = AAA ] &&
+   iom_klog_since "$mark" | grep -q "iomirror: $(iom_devno iomt_rec): leg 1 ($(iom_devno iomt_w1)) recovered"; then
+	tap_ok "recover 1 (idle) in $(($(date +%s) - t0)) s: status AAA, kernel log says recovered"
+else
+	iom_klog_since "$mark" | sed 's/^/#   /'
+	tap_fail "recover 1 (idle): status AAA, kernel log says recovered ($(iom_status iomt_rec))"
+fi
+if iom_same_legs iomt_rec "$ref" $LEGS; then
+	tap_ok "after recover: every leg identical to the mirror (O_DIRECT)"
+else
+	tap_fail "after recover: every leg identical to the mirror (O_DIRECT)"
+fi
+
+# --- recover while fio writes ----------------------------------------------------------
+if kill_leg1 8192 "$DELAY"; then
+	tap_ok "leg 1 failed again, back behind dm-delay (writes +20 ms)"
+else
+	tap_fail "leg 1 failed again, back behind dm-delay ($(iom_status iomt_rec))"
+fi
+# fio: 16 MiB of random writes at 3 MiB/s (about 5 s), then verify
+iom_fio iomt_rec --rw=randwrite --bsrange=4k-64k --size=16M --rate=3m --do_verify=1 &
+iom_bg $!
+fio_pid=$!
+sleep 1
+# Watch the status while the copy runs.
+( while [ ! -e "$IOM_WORK/stop" ]; do iom_health iomt_rec; done ) > "$IOM_WORK/health" 2>&1 &
+iom_bg $!
+poll_pid=$!
+t0=$(date +%s)
+iom_run dmsetup message iomt_rec 0 recover 1
+rc=$?
+t1=$(date +%s)
+running=no
+kill -0 $fio_pid 2>/dev/null && running=yes
+touch "$IOM_WORK/stop"
+wait $poll_pid
+seen=$(sort -u "$IOM_WORK/health" | tr '\n' ' ')
+if [ $rc = 0 ] && [ $running = yes ]; then
+	tap_ok "recover 1 while fio writes: succeeded in $((t1 - t0)) s, fio still running"
+else
+	tap_fail "recover 1 while fio writes: exit $rc, fio still running: $running"
+fi
+case " $seen " in
+*" ARA "*) tap_ok "status during the copy shows leg 1 recovering (seen: $seen)" ;;
+*) tap_fail "status during the copy shows leg 1 recovering (seen: $seen)" ;;
+esac
+if wait $fio_pid; then
+	tap_ok "fio (random writes during the recovery) verifies"
+else
+	tap_fail "fio (random writes during the recovery) verifies"
+fi
+st=$(iom_status iomt_rec)
+if [ "$(iom_health iomt_rec)" = AAA ]; then
+	tap_ok "after recover under load: status '$st'"
+else
+	tap_fail "after recover under load: status '$st', want AAA"
+fi
+ref=$(iom_sum /dev/mapper/iomt_rec)
+if iom_same_legs iomt_rec "$ref" $LEGS; then
+	tap_ok "after recover under load: every leg identical to the mirror (O_DIRECT)"
+else
+	tap_fail "after recover under load: every leg identical to the mirror (O_DIRECT)"
+fi
+if iom_fio iomt_rec --rw=randwrite --bsrange=4k-64k --size=16M --verify_only; then
+	tap_ok "fio --verify_only after the recovery (reads from all legs) verifies"
+else
+	tap_fail "fio --verify_only after the recovery (reads from all legs) verifies"
+fi
+
+# --- recover onto a leg that still fails -----------------------------------------------
+iom_swap iomt_w1 "$ERROR" && iom_fill /dev/mapper/iomt_rec 0 2048 pat1 >/dev/null
+if [ "$(iom_health iomt_rec)" = ADA ]; then
+	tap_ok "leg 1 failed a third time (its device stays broken)"
+else
+	tap_fail "leg 1 failed a third time ($(iom_status iomt_rec))"
+fi
+out=$(timeout 60 dmsetup message iomt_rec 0 recover 1 2>&1)
+rc=$?
+if [ $rc != 0 ] && [ $rc != 124 ] && printf '%s\n' "$out" | grep -q 'Input/output error' &&
+   [ "$(iom_health iomt_rec)" = ADA ]; then
+	tap_ok "recover onto the broken leg fails with an I/O error, the leg stays dead"
+else
+	printf '%s\n' "$out" | sed 's/^/# /'
+	tap_fail "recover onto the broken leg fails with an I/O error (exit $rc), the leg stays dead ($(iom_status iomt_rec))"
+fi
+if iom_fill /dev/mapper/iomt_rec 2048 2048 pat1 >/dev/null &&
+   [ "$(iom_sum /dev/mapper/iomt_rec 2048 2048)" = "$(md5sum < pat1 | cut -d' ' -f1)" ] &&
+   [ "$(iom_health iomt_rec)" = ADA ]; then
+	tap_ok "the mirror keeps working on legs 0 and 2"
+else
+	tap_fail "the mirror keeps working on legs 0 and 2 ($(iom_status iomt_rec))"
+fi
+
+iom_dm_remove iomt_rec
+iom_dm_remove iomt_w1
+iom_finish
