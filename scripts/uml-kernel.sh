@@ -25,7 +25,8 @@ if [ -x "$B/linux" ] && [ -f "$B/.dmio-built" ]; then
 	exit 0
 fi
 
-mkdir -p "$DMIO_CACHE/logs"
+mkdir -p "$DMIO_CACHE/logs" 2>/dev/null && [ -w "$DMIO_CACHE" ] ||
+	die "cannot write the kernel cache $DMIO_CACHE: run as root (make check installs packages and boots a test kernel), or set DMIO_CACHE to a writable directory"
 avail=$(df -Pk "$DMIO_CACHE" | awk 'NR==2 {print $4}')
 if [ "$avail" -lt $((4 * 1024 * 1024)) ]; then
 	die "only $((avail / 1024)) MiB free under $DMIO_CACHE; the kernel source and build need about 4 GiB (set DMIO_CACHE to another place)"
