@@ -35,8 +35,22 @@ clean:
 # The whole test suite: installs what it needs, builds (or reuses) the UML
 # test kernel, builds the modules for it and for Debian's x86-64 headers,
 # boots and runs KUnit and the kselftests.  Ends with "N passed, N failed".
+# Three legs, one verdict: the base UML kernel, the sanitizer UML kernel and
+# Debian's stock kernel under QEMU (scripts/check.sh --help).
 check:
 	./scripts/check.sh
+
+# One leg of it each (scripts/check.sh --help): the base UML kernel; the
+# sanitizer UML kernel (KASAN, lockdep, kmemleak, UBSAN, debug objects);
+# Debian's stock SMP kernel under QEMU/TCG.
+check-uml:
+	./scripts/check.sh --uml
+
+check-debug:
+	./scripts/check.sh --debug
+
+check-qemu:
+	./scripts/check.sh --qemu
 
 # A narrated session in the test kernel: a mirror built on dm-io loses a
 # leg, keeps working, recovers.  Ends with a one-line verdict.
@@ -49,14 +63,18 @@ demo:
 bench:
 	./bench/run.sh
 
+
 help:
 	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
 	@echo "make targets                build the dm targets built on dm-io (dm-iomirror.ko)"
 	@echo "make tests                  build the targets and the KUnit test module as well"
 	@echo "make install                install dm-io.ko and the targets (honours INSTALL_MOD_PATH)"
-	@echo "make check                  run the whole test suite in a UML kernel"
+	@echo "make check                  run the whole test suite (base UML, sanitizer UML and QEMU legs)"
+	@echo "make check-uml              ... only in the base UML kernel (the fast leg)"
+	@echo "make check-debug            ... only in the sanitizer UML kernel (KASAN, lockdep, kmemleak, UBSAN)"
+	@echo "make check-qemu             ... only in Debian's stock kernel under QEMU (SMP, no KUnit)"
 	@echo "make demo                   show dm-io at work: a 2-leg mirror fails a leg and recovers"
 	@echo "make bench                  benchmark dm-io vs raw bios and the kernel's dm_io() (build/bench/results.md)"
 	@echo "make clean                  remove build products"
 
-.PHONY: all modules targets tests install clean check demo bench help
+.PHONY: all modules targets tests install clean check check-uml check-debug check-qemu demo bench help

@@ -1,28 +1,53 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh - the whole test suite ("make check"), as root on Debian bookworm:
+# check.sh - the whole test suite ("make check"), as root on Debian bookworm.
 #
-#  1. install what is missing (scripts/ensure-deps.sh), build or reuse the
-#     UML test kernel (scripts/uml-kernel.sh);
-#  2. build dm-io.ko + tests/kunit/dm-io-test.ko for UML in a staging copy
-#     (build/uml/);
-#  3. build dm-io.ko for Debian's x86-64 6.1 kernel headers in build/x86_64/:
-#     no compiler warnings allowed, it must export the 8 API functions.  (Not
-#     the KUnit module: Debian's kernel has no CONFIG_KUNIT, so it cannot
-#     link there -- modpost: kunit_* undefined);
-#  4. boot UML with tests/uml/init.sh as PID 1 (KUnit, then the kselftests in
-#     tests/selftests/), results in build/check/;
-#  5. parse the KUnit KTAP (kunit.py parse), the selftests' TAP and the guest
-#     checks, grep the console for kernel reports.
+# usage: check.sh [--uml] [--debug] [--qemu] [--all]
+#
+# It runs one or more legs; each leg is one test kernel:
+#
+#   --uml    the base leg ("make check-uml"): a UML 6.1 kernel from
+#            tests/uml/uml.config.  Also builds dm-io.ko for Debian's x86-64
+#            6.1 headers (no compiler warnings, the 8 API exports).
+#   --debug  the sanitizer leg ("make check-debug"): a second UML kernel from
+#            tests/uml/uml.config + tests/uml/debug.config (KASAN generic +
+#            KASAN_VMALLOC, PROVE_LOCKING, kmemleak, DEBUG_OBJECTS, DEBUG_LIST,
+#            DEBUG_VM, SLUB_DEBUG, UBSAN), the modules rebuilt against it with
+#            UBSAN_SANITIZE=y in build/uml-debug/, booted with kasan_multi_shot;
+#            after the tests and the rmmods a kmemleak scan.  Any kernel
+#            report, any unreferenced object is a failure.
+#   --qemu   the distro leg ("make check-qemu"): Debian's stock SMP kernel
+#            (the linux-image matching the installed linux-headers-amd64)
+#            under qemu-system-x86_64 -smp 2 (TCG), with dm-io.ko and
+#            dm-iomirror.ko built against those headers; the same guest
+#            script and selftests (no KUnit: that kernel has none).
+#   --all    all three.
+#
+# Without an option: $DMIO_CHECK_LEGS if set (e.g. "uml qemu"), else all
+# three legs ("make check", what CI runs).
+#
+# Each UML leg: (1) install what is missing (scripts/ensure-deps.sh), build
+# or reuse the cached test kernel (scripts/uml-kernel.sh); (2) build dm-io.ko,
+# targets/ and tests/kunit/dm-io-test.ko for it in a staging copy; (3) boot
+# it with tests/uml/init.sh as PID 1 (KUnit, then the kselftests in
+# tests/selftests/), results in build/check{,-debug}/; (4) parse the KUnit
+# KTAP (kunit.py parse), the selftests' TAP and the guest checks, scan the
+# console for kernel reports (scripts/kernel-reports.py).  The QEMU leg does
+# the same with scripts/qemu-kernel.sh, scripts/run-qemu.sh and
+# tests/qemu/init.sh, results in build/check-qemu/.
 #
 # Prints progress lines and TAP lines for its own host checks; the last line
-# is "N passed, N failed[, N skipped]" (KUnit cases + selftest cases + guest
-# checks + host checks).  Exit status 0 only when nothing failed.
+# is "N passed, N failed[, N skipped]" over all legs run (KUnit cases +
+# selftest cases + guest checks + host checks).  Exit status 0 only when
+# nothing failed.
 #
-# Environment: DMIO_UML_TIMEOUT (seconds, default 900), DMIO_SELFTEST_TIMEOUT
-# (per selftest inside the guest), DMIO_REPORT_ALLOW (extended regex of
-# console lines not to count as kernel reports), DMIO_CACHE (see lib.sh).
+# Environment: DMIO_CHECK_LEGS (see above), DMIO_UML_TIMEOUT,
+# DMIO_UML_DEBUG_TIMEOUT, DMIO_QEMU_TIMEOUT (seconds before a guest is
+# killed: 900, 1200, 900; a deadlock ends a guest sooner, through
+# hung_task_panic), DMIO_SELFTEST_TIMEOUT (per selftest inside the guest),
+# DMIO_REPORT_ALLOW (extended regex of console lines not to count as kernel
+# reports), DMIO_CACHE (see lib.sh).
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -30,18 +55,37 @@ cd "$DMIO_ROOT" || exit 1
 
 # Nothing from a calling make or the user's shell may leak into the builds.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS ARCH CROSS_COMPILE \
-	KBUILD_OUTPUT KBUILD_EXTRA_SYMBOLS KBUILD_EXTMOD KDIR O M
+	KBUILD_OUTPUT KBUILD_EXTRA_SYMBOLS KBUILD_EXTMOD KDIR O M UBSAN_SANITIZE
 export LC_ALL=C
 
+LEGS=()
+for a in "$@"; do
+	case $a in
+	--uml) LEGS+=(uml) ;;
+	--debug) LEGS+=(debug) ;;
+	--qemu) LEGS+=(qemu) ;;
+	--all) LEGS+=(uml debug qemu) ;;
+	-h | --help)
+		sed -n '4,/^$/s/^# \{0,1\}//p' "$0"
+		exit 0 ;;
+	*) die "unknown option '$a' (usage: $0 [--uml] [--debug] [--qemu] [--all])" ;;
+	esac
+done
+if [ ${#LEGS[@]} -eq 0 ]; then
+	read -r -a LEGS <<<"${DMIO_CHECK_LEGS:-uml debug qemu}"
+fi
+has_leg() { [[ " ${LEGS[*]} " == *" $1 "* ]]; }
+for l in "${LEGS[@]}"; do
+	case $l in uml | debug | qemu) ;; *) die "unknown leg '$l' in DMIO_CHECK_LEGS" ;; esac
+done
+
 UML_TIMEOUT=${DMIO_UML_TIMEOUT:-900}
+UML_DEBUG_TIMEOUT=${DMIO_UML_DEBUG_TIMEOUT:-1200}
+QEMU_TIMEOUT=${DMIO_QEMU_TIMEOUT:-900}
 API_SYMS=(dm_io_get dm_io_put dm_io_sync dm_io_async dm_io_sync_bvec
 	  dm_io_async_bvec dm_io_sync_vm dm_io_async_vm)
-REPORT_RE='(^|[^[:alnum:]_])BUG:|WARNING:|Oops|Kernel panic|general protection|unreferenced object|possible circular locking|inconsistent lock state|possible recursive locking|INFO: task .* blocked|KASAN'
 REPORT_ALLOW=${DMIO_REPORT_ALLOW:-}
 
-OUT=$DMIO_ROOT/build/check
-GUEST=$OUT/guest
-STAGE_UML=$DMIO_ROOT/build/uml
 STAGE_X86=$DMIO_ROOT/build/x86_64
 
 PASS=0
@@ -49,22 +93,27 @@ FAIL=0
 SKIP=0
 HOST_N=0
 FAILED=()
+LEG_TAG=		# "debug: ", "qemu: " (none for the base leg)
+LEG_SUMMARY=()
 
 host_ok() {
 	HOST_N=$((HOST_N + 1))
 	PASS=$((PASS + 1))
-	echo "ok $HOST_N - $*"
+	echo "ok $HOST_N - $LEG_TAG$*"
 }
 
 host_fail() {
 	HOST_N=$((HOST_N + 1))
 	FAIL=$((FAIL + 1))
-	FAILED+=("host: $*")
-	echo "not ok $HOST_N - $*"
+	FAILED+=("${LEG_TAG}host: $*")
+	echo "not ok $HOST_N - $LEG_TAG$*"
 }
 
 finish() {
 	local line
+	if [ ${#LEG_SUMMARY[@]} -gt 1 ]; then
+		printf '%s\n' "${LEG_SUMMARY[@]}"
+	fi
 	if [ ${#FAILED[@]} -gt 0 ]; then
 		echo "failed:"
 		printf '  %s\n' "${FAILED[@]}"
@@ -83,28 +132,32 @@ show_tail() {
 	echo "---"
 }
 
+rel() { echo "${1#"$DMIO_ROOT"/}"; }
+
 case $DMIO_ROOT in
 *[[:space:]]*)
 	host_fail "the source path '$DMIO_ROOT' contains white space (it goes on the UML kernel command line)"
 	finish ;;
 esac
 
-# --- 1. dependencies, test kernel -------------------------------------------
-step "check: started in $DMIO_ROOT"
+# One run at a time per tree: two runs would delete each other's staging
+# copies and results under build/ while their guests use them.
+mkdir -p "$DMIO_ROOT/build"
+exec 9>>"$DMIO_ROOT/build/.check.lock"
+if ! flock -n 9; then
+	step "check: another scripts/check.sh is running in this tree; waiting for it to end"
+	flock 9
+fi
+
+# --- dependencies -------------------------------------------------------------
+step "check: started in $DMIO_ROOT, legs: ${LEGS[*]}"
 if ! "$DMIO_ROOT/scripts/ensure-deps.sh"; then
 	host_fail "install the build and test dependencies (scripts/ensure-deps.sh)"
 	finish
 fi
-if ! B=$("$DMIO_ROOT/scripts/uml-kernel.sh") || [ ! -x "$B/linux" ]; then
-	host_fail "build the UML test kernel (scripts/uml-kernel.sh)"
-	finish
-fi
 KSRC=$(ksrc_dir) || { host_fail "extract the kernel source"; finish; }
 
-rm -rf "$OUT"
-mkdir -p "$OUT" "$GUEST"
-
-# --- 2./3. builds in staging copies ----------------------------------------
+# --- builds in staging copies -------------------------------------------------
 # stage DEST: a fresh copy of the sources (tracked + untracked, not ignored)
 stage() {
 	local dest=$1
@@ -131,7 +184,7 @@ build() {
 	local name=$1 dest=$2 log=$3 target=$4 t0 ko
 	shift 4
 	t0=$(date +%s)
-	step "build ($name): make -C ${dest#"$DMIO_ROOT"/} $* $target (log: ${log#"$DMIO_ROOT"/})"
+	step "build ($name): make -C $(rel "$dest") $* $target (log: $(rel "$log"))"
 	if ! stage "$dest"; then
 		echo "cannot copy the sources to $dest" >"$log"
 		return 1
@@ -146,29 +199,36 @@ build() {
 	step "build ($name): done in $(($(date +%s) - t0)) s"
 }
 
-BUILD_TESTS_KO=1
-if build UML "$STAGE_UML" "$OUT/build-uml.log" tests KDIR="$B" ARCH=um; then
-	host_ok "UML build of dm-io.ko and tests/kunit/dm-io-test.ko"
-else
-	show_tail "$OUT/build-uml.log"
-	host_fail "UML build of dm-io.ko and tests/kunit/dm-io-test.ko (log: $OUT/build-uml.log)"
-	finish
-fi
-
-abi=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
-	grep -o 'linux-headers-[0-9][^ ,]*-amd64' | head -1 |
-	sed 's/^linux-headers-//; s/-amd64$//')
-KDIR_X86=/usr/src/linux-headers-$abi-amd64
-if [ -z "$abi" ] || [ ! -d "$KDIR_X86" ]; then
-	host_fail "x86-64 build: cannot find the headers of linux-headers-amd64 (got '${abi:-nothing}')"
-elif BUILD_TESTS_KO='' build x86-64 "$STAGE_X86" "$OUT/build-x86_64.log" modules KDIR="$KDIR_X86"; then
-	host_ok "x86-64 build of dm-io.ko against linux-headers-$abi-amd64"
-	warnings=$(grep -in 'warning:' "$OUT/build-x86_64.log" | grep -v 'Skipping BTF generation')
+# x86_build LOGDIR: dm-io.ko for Debian's x86-64 headers (once per run), in
+# build/x86_64/.  Sets X86_OK=1 on success and X86_ABI.
+X86_DONE=0
+X86_OK=0
+X86_ABI=
+x86_build() {
+	local logdir=$1 warnings ksyms s
+	[ "$X86_DONE" = 0 ] || return 0
+	X86_DONE=1
+	X86_ABI=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+		grep -o 'linux-headers-[0-9][^ ,]*-amd64' | head -1 |
+		sed 's/^linux-headers-//; s/-amd64$//')
+	KDIR_X86=/usr/src/linux-headers-$X86_ABI-amd64
+	if [ -z "$X86_ABI" ] || [ ! -d "$KDIR_X86" ]; then
+		host_fail "x86-64 build: cannot find the headers of linux-headers-amd64 (got '${X86_ABI:-nothing}')"
+		return 0
+	fi
+	if ! BUILD_TESTS_KO='' build x86-64 "$STAGE_X86" "$logdir/build-x86_64.log" modules KDIR="$KDIR_X86"; then
+		show_tail "$logdir/build-x86_64.log"
+		host_fail "x86-64 build of dm-io.ko against linux-headers-$X86_ABI-amd64 (log: $(rel "$logdir")/build-x86_64.log)"
+		return 0
+	fi
+	X86_OK=1
+	host_ok "x86-64 build of dm-io.ko against linux-headers-$X86_ABI-amd64"
+	warnings=$(grep -in 'warning:' "$logdir/build-x86_64.log" | grep -v 'Skipping BTF generation')
 	if [ -z "$warnings" ]; then
 		host_ok "x86-64 build without warnings"
 	else
 		printf '%s\n' "$warnings" | head -20 | sed 's/^/    /'
-		host_fail "x86-64 build without warnings ($(printf '%s\n' "$warnings" | wc -l) warning lines, log: $OUT/build-x86_64.log)"
+		host_fail "x86-64 build without warnings ($(printf '%s\n' "$warnings" | wc -l) warning lines, log: $(rel "$logdir")/build-x86_64.log)"
 	fi
 	ksyms=$(nm "$STAGE_X86/dm-io.ko" 2>/dev/null | awk '{ print $NF }')
 	for s in "${API_SYMS[@]}"; do
@@ -178,58 +238,115 @@ elif BUILD_TESTS_KO='' build x86-64 "$STAGE_X86" "$OUT/build-x86_64.log" modules
 			host_fail "x86-64 dm-io.ko exports $s"
 		fi
 	done
-else
-	show_tail "$OUT/build-x86_64.log"
-	host_fail "x86-64 build of dm-io.ko against linux-headers-$abi-amd64 (log: $OUT/build-x86_64.log)"
-fi
+}
 
-# --- 4. boot UML (scripts/run-uml.sh) ----------------------------------------
-step "UML: booting $B/linux (timeout $UML_TIMEOUT s), console: ${OUT#"$DMIO_ROOT"/}/console.log"
-t0=$(date +%s)
-"$DMIO_ROOT/scripts/run-uml.sh" -k "$B" -m "$STAGE_UML" -t "$UML_TIMEOUT" "$OUT"
-uml_rc=$?
-step "UML: exited with status $uml_rc after $(($(date +%s) - t0)) s"
-if [ ! -f "$OUT/console.log" ]; then
-	host_fail "boot UML (scripts/run-uml.sh exit $uml_rc)"
-	finish
-fi
+# --- parsing a guest's results --------------------------------------------------
+# parse_tap FILE LABEL: count a TAP file into tp/tf/ts/tn/tplan/tskipall;
+# failed lines go to FAILED
+parse_tap() {
+	local line re_skip='#[[:space:]]*[Ss][Kk][Ii][Pp]'
+	tp=0 tf=0 ts=0 tn=0 tplan="" tskipall=0
+	while IFS= read -r line; do
+		case $line in
+		"1..0 #"*)
+			tplan=0
+			[[ $line =~ $re_skip ]] && tskipall=1 ;;
+		1..[0-9]*)
+			tplan=${line#1..}
+			tplan=${tplan%%[!0-9]*} ;;
+		"ok "[0-9]*)
+			tn=$((tn + 1))
+			if [[ $line =~ $re_skip ]]; then ts=$((ts + 1)); else tp=$((tp + 1)); fi ;;
+		"not ok "[0-9]*)
+			tn=$((tn + 1))
+			if [[ $line =~ $re_skip ]]; then
+				ts=$((ts + 1))
+			else
+				tf=$((tf + 1))
+				FAILED+=("$LEG_TAG$2: $line")
+			fi ;;
+		esac
+	done <"$1"
+}
 
-case $uml_rc in
-0) host_ok "UML powered off cleanly" ;;
-124) host_fail "UML powered off cleanly (timed out after $UML_TIMEOUT s)" ;;
-134) host_fail "UML powered off cleanly (exit 134: kernel panic)" ;;
-*) host_fail "UML powered off cleanly (exit status $uml_rc)" ;;
-esac
+# analyse OUT PLATFORM EXIT_STATUS TIMEOUT TREE: everything the guest left in
+# OUT (console.log, guest/).  PLATFORM is uml or qemu; TREE is the copy of
+# the sources whose tests/selftests/ the guest ran.
+analyse() {
+	local out=$1 platform=$2 rc=$3 timeout=$4 tree=$5 guest=$1/guest
+	local reports baseline leaks lbase marker fix plan kunit_rc kcounts kp kf ks kn
+	local t name tap ran_list why l n what
 
-sumval() { sed -n "s/^$1=//p" "$GUEST/summary" 2>/dev/null | tail -1; }
-if [ "$(sumval status)" = complete ]; then
-	host_ok "init.sh ran to the end"
-else
-	show_tail "$OUT/console.log" 30
-	host_fail "init.sh ran to the end (status: $(sumval status || true))"
-fi
+	sumval() { sed -n "s/^$1=//p" "$guest/summary" 2>/dev/null | tail -1; }
 
-reports=$(grep -nE "$REPORT_RE" "$OUT/console.log" |
-	{ if [ -n "$REPORT_ALLOW" ]; then grep -vE "$REPORT_ALLOW"; else cat; fi })
-if [ -z "$reports" ]; then
-	host_ok "no kernel reports (BUG/WARNING/Oops/panic/lockdep/kmemleak/KASAN/hung task) in the console"
-else
-	echo "kernel reports in ${OUT#"$DMIO_ROOT"/}/console.log:"
-	printf '%s\n' "$reports" | head -40 | sed 's/^/    /'
-	host_fail "no kernel reports in the console ($(printf '%s\n' "$reports" | wc -l) lines)"
-fi
+	# QEMU (panic=-1, -no-reboot) exits 0 on a guest panic too.
+	[ "$platform:$rc" != qemu:0 ] || ! grep -q 'Kernel panic - not syncing' "$out/console.log" || rc=panic
+	case $platform:$rc in
+	*:0) host_ok "guest powered off cleanly" ;;
+	qemu:panic) host_fail "guest powered off cleanly (kernel panic)" ;;
+	*:124) host_fail "guest powered off cleanly (timed out after $timeout s)" ;;
+	uml:134) host_fail "guest powered off cleanly (exit 134: kernel panic)" ;;
+	*) host_fail "guest powered off cleanly (exit status $rc)" ;;
+	esac
 
-# --- 5. results ----------------------------------------------------------------
-# KUnit: the KUNIT-BEGIN..KUNIT-END slice of the console is one KTAP document.
-marker='^(\[ *[0-9]+\.[0-9]+\] )?'
-sed -nE "/${marker}KUNIT-BEGIN\$/,/${marker}KUNIT-END\$/p" "$OUT/console.log" >"$OUT/kunit.ktap"
-fix=$(sumval kunit_plan_fixup)
-[ -z "$fix" ] || sed -i -E "0,/${marker}1\\.\\.0\$/s//1..$fix/" "$OUT/kunit.ktap"
-plan=$(sumval kunit_suites_expected)
-python3 "$KSRC/tools/testing/kunit/kunit.py" parse --json="$OUT/kunit.json" \
-	"$OUT/kunit.ktap" >"$OUT/kunit-parse.txt" 2>&1
-kunit_rc=$?
-kcounts=$(python3 - "$OUT/kunit.json" 2>/dev/null <<'EOF'
+	if [ "$(sumval status)" = complete ]; then
+		host_ok "init.sh ran to the end"
+	else
+		show_tail "$out/console.log" 30
+		host_fail "init.sh ran to the end (status: $(sumval status || true))"
+	fi
+
+	# Kernel reports in the console (and, on a kmemleak kernel, leaks).
+	python3 "$DMIO_ROOT/scripts/kernel-reports.py" --allow "$REPORT_ALLOW" \
+		${KMEMLEAK_FILE:+--kmemleak "$KMEMLEAK_FILE"} "$out/console.log" \
+		>"$out/kernel-reports.txt" 2>&1 || echo "report 0: kernel-reports.py failed" >>"$out/kernel-reports.txt"
+	reports=$(grep '^report ' "$out/kernel-reports.txt")
+	baseline=$(grep '^baseline ' "$out/kernel-reports.txt")
+	what="BUG/WARNING/Oops/panic/lockdep/KASAN/UBSAN/hung task"
+	[ -z "$baseline" ] ||
+		what+="; $(printf '%s\n' "$baseline" | wc -l) known kernel report(s) by exact signature: $(printf '%s\n' "$baseline" | awk '{ print $2 }' | sort | uniq -c | awk '{ printf "%s%s x%s", s, $2, $1; s = ", " }')"
+	if [ -z "$reports" ]; then
+		host_ok "no kernel reports in the console ($what)"
+	else
+		echo "kernel reports in $(rel "$out")/console.log:"
+		printf '%s\n' "$reports" | sed 's/^report /line /' | head -40 | sed 's/^/    /'
+		host_fail "no kernel reports in the console ($(printf '%s\n' "$reports" | wc -l) reports; $(rel "$out")/kernel-reports.txt)"
+	fi
+	if [ -n "${KMEMLEAK_FILE:-}" ]; then
+		if [ "$(sumval kmemleak)" != scanned ] || [ ! -f "$KMEMLEAK_FILE" ]; then
+			host_fail "kmemleak scan after rmmod (status '$(sumval kmemleak)')"
+		else
+			leaks=$(grep '^leak ' "$out/kernel-reports.txt")
+			lbase=$(grep -c '^leak-baseline ' "$out/kernel-reports.txt")
+			if [ -z "$leaks" ]; then
+				host_ok "kmemleak: no unreferenced objects after all modules were unloaded (2 scans, $lbase known kernel leak(s) by exact signature)"
+			else
+				echo "kmemleak reports ($(rel "$KMEMLEAK_FILE")):"
+				printf '%s\n' "$leaks" | head -20 | cut -c1-400 | sed 's/^/    /'
+				host_fail "kmemleak: no unreferenced objects after all modules were unloaded ($(printf '%s\n' "$leaks" | wc -l) objects)"
+			fi
+		fi
+		n=$(sumval lockdep_debug_locks)
+		if [ "$n" = 1 ]; then
+			host_ok "lockdep still active at the end (debug_locks=1: no report switched it off)"
+		else
+			host_fail "lockdep still active at the end (debug_locks='$n')"
+		fi
+	fi
+
+	# KUnit: the KUNIT-BEGIN..KUNIT-END slice of the console is one KTAP document.
+	if [ "$(sumval kunit)" = none ]; then
+		step "KUnit: not in this kernel (skipped)"
+	else
+		marker='^(\[ *[0-9]+\.[0-9]+\] )?'
+		sed -nE "/${marker}KUNIT-BEGIN\$/,/${marker}KUNIT-END\$/p" "$out/console.log" >"$out/kunit.ktap"
+		fix=$(sumval kunit_plan_fixup)
+		[ -z "$fix" ] || sed -i -E "0,/${marker}1\\.\\.0\$/s//1..$fix/" "$out/kunit.ktap"
+		plan=$(sumval kunit_suites_expected)
+		python3 "$KSRC/tools/testing/kunit/kunit.py" parse --json="$out/kunit.json" \
+			"$out/kunit.ktap" >"$out/kunit-parse.txt" 2>&1
+		kunit_rc=$?
+		kcounts=$(python3 - "$out/kunit.json" 2>/dev/null <<'EOF'
 import json, sys
 try:
     top = json.load(open(sys.argv[1]))
@@ -255,112 +372,251 @@ for b in bad:
     print(b)
 EOF
 )
-read -r kp kf ks kn <<<"$(head -1 <<<"$kcounts")"
-if [ "$kp" = x ] || [ -z "$kp" ]; then
-	show_tail "$OUT/kunit-parse.txt" 15
-	host_fail "KUnit: kunit.py parse wrote no results (${OUT#"$DMIO_ROOT"/}/kunit-parse.txt)"
-else
-	PASS=$((PASS + kp))
-	FAIL=$((FAIL + kf))
-	SKIP=$((SKIP + ks))
-	while IFS= read -r l; do
-		[ -n "$l" ] && FAILED+=("$l")
-	done < <(tail -n +2 <<<"$kcounts")
-	step "KUnit: $kn of ${plan:-?} planned suites, $((kp + kf + ks)) cases: $kp passed, $kf failed, $ks skipped ($(grep -o 'Testing complete.*' "$OUT/kunit-parse.txt" | tail -1))"
-	if [ $((kp + kf + ks)) -eq 0 ]; then
-		host_fail "KUnit: test cases ran (none found; ${OUT#"$DMIO_ROOT"/}/kunit-parse.txt)"
-	elif [ $((kp + kf)) -eq 0 ]; then
-		host_fail "KUnit: every case was skipped (nothing was tested)"
-	elif [ "$kunit_rc" != 0 ] && [ "$kf" = 0 ]; then
-		show_tail "$OUT/kunit-parse.txt" 15
-		host_fail "KUnit: kunit.py parse exit $kunit_rc without a failed case"
+		read -r kp kf ks kn <<<"$(head -1 <<<"$kcounts")"
+		if [ "$kp" = x ] || [ -z "$kp" ]; then
+			show_tail "$out/kunit-parse.txt" 15
+			host_fail "KUnit: kunit.py parse wrote no results ($(rel "$out")/kunit-parse.txt)"
+		else
+			PASS=$((PASS + kp))
+			FAIL=$((FAIL + kf))
+			SKIP=$((SKIP + ks))
+			while IFS= read -r l; do
+				[ -n "$l" ] && FAILED+=("$LEG_TAG$l")
+			done < <(tail -n +2 <<<"$kcounts")
+			step "KUnit: $kn of ${plan:-?} planned suites, $((kp + kf + ks)) cases: $kp passed, $kf failed, $ks skipped ($(grep -o 'Testing complete.*' "$out/kunit-parse.txt" | tail -1))"
+			if [ $((kp + kf + ks)) -eq 0 ]; then
+				host_fail "KUnit: test cases ran (none found; $(rel "$out")/kunit-parse.txt)"
+			elif [ $((kp + kf)) -eq 0 ]; then
+				host_fail "KUnit: every case was skipped (nothing was tested)"
+			elif [ "$kunit_rc" != 0 ] && [ "$kf" = 0 ]; then
+				show_tail "$out/kunit-parse.txt" 15
+				host_fail "KUnit: kunit.py parse exit $kunit_rc without a failed case"
+			fi
+		fi
 	fi
-fi
 
-# parse_tap FILE LABEL: count a TAP file into tp/tf/ts/tn/tplan/tskipall;
-# failed lines go to FAILED
-parse_tap() {
-	local line re_skip='#[[:space:]]*[Ss][Kk][Ii][Pp]'
-	tp=0 tf=0 ts=0 tn=0 tplan="" tskipall=0
-	while IFS= read -r line; do
-		case $line in
-		"1..0 #"*)
-			tplan=0
-			[[ $line =~ $re_skip ]] && tskipall=1 ;;
-		1..[0-9]*)
-			tplan=${line#1..}
-			tplan=${tplan%%[!0-9]*} ;;
-		"ok "[0-9]*)
-			tn=$((tn + 1))
-			if [[ $line =~ $re_skip ]]; then ts=$((ts + 1)); else tp=$((tp + 1)); fi ;;
-		"not ok "[0-9]*)
-			tn=$((tn + 1))
-			if [[ $line =~ $re_skip ]]; then
-				ts=$((ts + 1))
-			else
-				tf=$((tf + 1))
-				FAILED+=("$2: $line")
-			fi ;;
-		esac
-	done <"$1"
+	# Guest checks (devices, fault injection, module load/unload).
+	if [ -f "$guest/guest.tap" ]; then
+		parse_tap "$guest/guest.tap" guest
+		if [ "$tplan" != "$tn" ]; then
+			tf=$((tf + 1))
+			FAILED+=("${LEG_TAG}guest: checks incomplete (plan '${tplan}', ran $tn)")
+		fi
+		PASS=$((PASS + tp))
+		FAIL=$((FAIL + tf))
+		SKIP=$((SKIP + ts))
+		step "guest checks (devices, fault injection, modules): $tp passed, $tf failed, $ts skipped"
+	else
+		host_fail "guest checks: no $(rel "$guest")/guest.tap"
+	fi
+
+	# Selftests: each one that should have run, by the TAP it printed.  A
+	# script (a *.sh with a #! line) that is not executable would be skipped
+	# silently by init.sh: that is a failure (lib.sh has no #! line).
+	for t in "$tree"/tests/selftests/*.sh; do
+		if [ -f "$t" ] && [ ! -x "$t" ] && head -c 2 "$t" | grep -q '^#!'; then
+			host_fail "selftest $(basename "$t" .sh): not executable (git update-index --chmod=+x tests/selftests/$(basename "$t"))"
+		fi
+	done
+	ran_list=" $(sumval selftests) "
+	for t in "$tree"/tests/selftests/*.sh; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		name=$(basename "$t" .sh)
+		tap=$guest/selftests/$name.tap
+		if [[ $ran_list != *" $name "* ]] || [ ! -f "$tap" ] || [ ! -f "$guest/selftests/$name.rc" ]; then
+			host_fail "selftest $name: no result (did not run)"
+			continue
+		fi
+		rc=$(cat "$guest/selftests/$name.rc")
+		parse_tap "$tap" "selftest $name"
+		why=
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			why="timed out (exit $rc)"
+		elif [ "$tskipall" = 1 ]; then
+			[ "$rc" = 4 ] || [ "$rc" = 0 ] || why="skipped but exit $rc"
+			[ "$ts" -gt 0 ] || ts=1
+		elif [ -z "$tplan" ]; then
+			why="no TAP plan (exit $rc)"
+		elif [ "$tplan" != "$tn" ]; then
+			why="planned $tplan tests, ran $tn (exit $rc)"
+		elif [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$tf" = 0 ]; then
+			why="exit $rc"
+		fi
+		if [ -n "$why" ]; then
+			tf=$((tf + 1))
+			FAILED+=("${LEG_TAG}selftest $name: $why")
+		fi
+		PASS=$((PASS + tp))
+		FAIL=$((FAIL + tf))
+		SKIP=$((SKIP + ts))
+		if [ "$tskipall" = 1 ]; then
+			step "selftest $name: skipped: $(sed -n 's/^1\.\.0 # *[Ss][Kk][Ii][Pp] *//p' "$tap" | head -1) (exit $rc)"
+		else
+			step "selftest $name: $tp passed, $tf failed, $ts skipped (${why:-exit $rc})"
+		fi
+	done
 }
 
-# Guest checks (devices, fault injection, module load/unload).
-if [ -f "$GUEST/guest.tap" ]; then
-	parse_tap "$GUEST/guest.tap" guest
-	if [ "$tplan" != "$tn" ]; then
-		tf=$((tf + 1))
-		FAILED+=("guest: checks incomplete (plan '${tplan}', ran $tn)")
-	fi
-	PASS=$((PASS + tp))
-	FAIL=$((FAIL + tf))
-	SKIP=$((SKIP + ts))
-	step "guest checks (devices, fault injection, modules): $tp passed, $tf failed"
-else
-	host_fail "guest checks: no ${GUEST#"$DMIO_ROOT"/}/guest.tap"
-fi
+# leg_begin NAME TAG / leg_end: per-leg counts for the summary
+leg_begin() {
+	LEG_NAME=$1
+	LEG_TAG=$2
+	LEG_T0=$(date +%s)
+	LEG_P0=$PASS LEG_F0=$FAIL LEG_S0=$SKIP
+	step "=== leg $LEG_NAME ==="
+}
+leg_end() {
+	LEG_SUMMARY+=("leg $LEG_NAME: $((PASS - LEG_P0)) passed / $((FAIL - LEG_F0)) failed / $((SKIP - LEG_S0)) skipped in $(($(date +%s) - LEG_T0)) s")
+	step "${LEG_SUMMARY[-1]}"
+	LEG_TAG=
+}
 
-# Selftests: each one that should have run, by the TAP it printed.  A
-# script (a *.sh with a #! line) that is not executable would be skipped
-# silently by init.sh: that is a failure (lib.sh has no #! line).
-for t in "$DMIO_ROOT"/tests/selftests/*.sh; do
-	if [ -f "$t" ] && [ ! -x "$t" ] && head -c 2 "$t" | grep -q '^#!'; then
-		host_fail "selftest $(basename "$t" .sh): not executable (git update-index --chmod=+x ${t#"$DMIO_ROOT"/})"
+# --- UML legs ---------------------------------------------------------------
+# leg_uml base|debug
+leg_uml() {
+	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko lab=UML
+	if [ "$kind" = base ]; then
+		out=$DMIO_ROOT/build/check
+		stage=$DMIO_ROOT/build/uml
+		frags=("$DMIO_ROOT/tests/uml/uml.config")
+		timeout=$UML_TIMEOUT
+	else
+		out=$DMIO_ROOT/build/check-debug
+		stage=$DMIO_ROOT/build/uml-debug
+		frags=("$DMIO_ROOT/tests/uml/uml.config" "$DMIO_ROOT/tests/uml/debug.config")
+		# UBSAN: UML has no UBSAN_SANITIZE_ALL, so instrument our modules.
+		# KCXX: asan-globals=0 for the C++ engine only: KASAN's
+		# global-variable registration is a module constructor
+		# (.init_array/.fini_array), which scripts/kbuild-cxx.mk rejects
+		# in C++ objects (see scripts/kcxx-asan-globals-off.sh).
+		makeextra=(UBSAN_SANITIZE=y "KCXX=$DMIO_ROOT/scripts/kcxx-asan-globals-off.sh")
+		kparams=(kasan_multi_shot)
+		timeout=$UML_DEBUG_TIMEOUT
+		lab="UML debug"
 	fi
-done
-ran_list=" $(sumval selftests) "
-for t in "$DMIO_ROOT"/tests/selftests/*.sh; do
-	[ -f "$t" ] && [ -x "$t" ] || continue
-	name=$(basename "$t" .sh)
-	tap=$GUEST/selftests/$name.tap
-	if [[ $ran_list != *" $name "* ]] || [ ! -f "$tap" ] || [ ! -f "$GUEST/selftests/$name.rc" ]; then
-		host_fail "selftest $name: no result (did not run)"
-		continue
+	rm -rf "$out"
+	mkdir -p "$out/guest"
+
+	if ! B=$("$DMIO_ROOT/scripts/uml-kernel.sh" "${frags[@]}") || [ ! -x "$B/linux" ]; then
+		host_fail "build the UML test kernel (scripts/uml-kernel.sh $(for f in "${frags[@]}"; do rel "$f"; done | tr '\n' ' '))"
+		return
 	fi
-	rc=$(cat "$GUEST/selftests/$name.rc")
-	parse_tap "$tap" "selftest $name"
-	why=
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		why="timed out (exit $rc)"
-	elif [ "$tskipall" = 1 ]; then
-		[ "$rc" = 4 ] || [ "$rc" = 0 ] || why="skipped but exit $rc"
-		[ "$ts" -gt 0 ] || ts=1
-	elif [ -z "$tplan" ]; then
-		why="no TAP plan (exit $rc)"
-	elif [ "$tplan" != "$tn" ]; then
-		why="planned $tplan tests, ran $tn (exit $rc)"
-	elif [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$tf" = 0 ]; then
-		why="exit $rc"
+	if [ "$kind" = debug ]; then
+		# uml-kernel.sh checked the CONFIG_X=y lines; the "is not set" ones here.
+		bad=$(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$DMIO_ROOT/tests/uml/debug.config" |
+			while IFS= read -r sym; do
+				grep -q "^$sym=" "$B/.config" && echo "$sym"
+			done)
+		if [ -z "$bad" ]; then
+			host_ok "debug kernel config: every symbol of tests/uml/debug.config as asked ($(grep -cE '^CONFIG_[A-Z0-9_]+=' "$DMIO_ROOT/tests/uml/debug.config") set, $(grep -c 'is not set' "$DMIO_ROOT/tests/uml/debug.config") unset)"
+		else
+			host_fail "debug kernel config: set although debug.config unsets them: $bad"
+		fi
 	fi
-	if [ -n "$why" ]; then
-		tf=$((tf + 1))
-		FAILED+=("selftest $name: $why")
+
+	BUILD_TESTS_KO=1
+	if build "$lab" "$stage" "$out/build-uml.log" tests KDIR="$B" ARCH=um "${makeextra[@]}"; then
+		host_ok "UML build of dm-io.ko and tests/kunit/dm-io-test.ko"
+	else
+		show_tail "$out/build-uml.log"
+		host_fail "UML build of dm-io.ko and tests/kunit/dm-io-test.ko (log: $(rel "$out")/build-uml.log)"
+		return
 	fi
-	PASS=$((PASS + tp))
-	FAIL=$((FAIL + tf))
-	SKIP=$((SKIP + ts))
-	step "selftest $name: $tp passed, $tf failed, $ts skipped (${why:-exit $rc})"
+	if [ "$kind" = debug ]; then
+		bad=
+		for ko in dm-io.ko targets/dm-iomirror.ko tests/kunit/dm-io-test.ko; do
+			nm -u "$stage/$ko" 2>/dev/null | grep -q ' __asan_' || bad+=" $ko(KASAN)"
+			nm -u "$stage/$ko" 2>/dev/null | grep -q ' __ubsan_handle_' || bad+=" $ko(UBSAN)"
+		done
+		nm -u "$stage/engine/dispatch.o" 2>/dev/null | grep -q ' __asan_' || bad+=" engine/dispatch.o(KASAN)"
+		if [ -z "$bad" ]; then
+			host_ok "debug build: dm-io.ko (C and C++ engine), dm-iomirror.ko, dm-io-test.ko instrumented by KASAN and UBSAN"
+		else
+			host_fail "debug build: not instrumented:$bad"
+		fi
+	else
+		x86_build "$out"
+	fi
+
+	step "$lab: booting $B/linux (timeout $timeout s), console: $(rel "$out")/console.log"
+	t0=$(date +%s)
+	# The guest runs the staging copy's tests/uml/init.sh and selftests (the
+	# same snapshot as the modules, whatever happens to the tree meanwhile).
+	"$DMIO_ROOT/scripts/run-uml.sh" -k "$B" -m "$stage" -t "$timeout" \
+		-i "$stage/tests/uml/init.sh" "$out" "${kparams[@]}"
+	rc=$?
+	step "$lab: exited with status $rc after $(($(date +%s) - t0)) s"
+	if [ ! -f "$out/console.log" ]; then
+		host_fail "boot UML (scripts/run-uml.sh exit $rc)"
+		return
+	fi
+	KMEMLEAK_FILE=
+	[ "$kind" = base ] || KMEMLEAK_FILE=$out/guest/kmemleak.txt
+	analyse "$out" uml "$rc" "$timeout" "$stage"
+	KMEMLEAK_FILE=
+}
+
+# --- QEMU leg -----------------------------------------------------------------
+leg_qemu() {
+	local out=$DMIO_ROOT/build/check-qemu img kver vermagic rc t0
+	rm -rf "$out"
+	mkdir -p "$out/guest"
+	if ! img=$("$DMIO_ROOT/scripts/qemu-kernel.sh"); then
+		host_fail "get QEMU and Debian's kernel image (scripts/qemu-kernel.sh)"
+		return
+	fi
+	kver=$(cat "$img/kver")
+	x86_build "$out"
+	[ "$X86_OK" = 1 ] || return
+	if [ "$kver" = "$X86_ABI-amd64" ]; then
+		host_ok "kernel image $kver matches linux-headers-$X86_ABI-amd64"
+	else
+		host_fail "kernel image $kver matches linux-headers-$X86_ABI-amd64"
+		return
+	fi
+	step "build (x86-64): make -C $(rel "$STAGE_X86") targets (log: $(rel "$out")/build-x86_64-targets.log)"
+	if make -C "$STAGE_X86" -j"$(nproc)" KDIR="/usr/src/linux-headers-$X86_ABI-amd64" targets \
+		>"$out/build-x86_64-targets.log" 2>&1 && [ -f "$STAGE_X86/targets/dm-iomirror.ko" ]; then
+		host_ok "x86-64 build of targets/dm-iomirror.ko"
+	else
+		show_tail "$out/build-x86_64-targets.log"
+		host_fail "x86-64 build of targets/dm-iomirror.ko (log: $(rel "$out")/build-x86_64-targets.log)"
+		return
+	fi
+	vermagic=$(modinfo -F vermagic "$STAGE_X86/dm-io.ko" 2>/dev/null)
+	if [ "${vermagic%% *}" = "$kver" ]; then
+		host_ok "dm-io.ko vermagic '$vermagic' is the image's kernel"
+	else
+		host_fail "dm-io.ko vermagic '$vermagic' is the image's kernel ($kver)"
+	fi
+
+	step "QEMU: booting Debian's $kver, -smp 2, TCG (timeout $QEMU_TIMEOUT s), console: $(rel "$out")/console.log"
+	t0=$(date +%s)
+	"$DMIO_ROOT/scripts/run-qemu.sh" -k "$img" -m "$STAGE_X86" -t "$QEMU_TIMEOUT" "$out"
+	rc=$?
+	step "QEMU: exited with status $rc after $(($(date +%s) - t0)) s"
+	if [ ! -f "$out/console.log" ]; then
+		host_fail "boot QEMU (scripts/run-qemu.sh exit $rc)"
+		return
+	fi
+	if grep -q "^QINIT: kernel $kver, 2 CPUs" "$out/console.log"; then
+		host_ok "guest runs $kver with 2 CPUs"
+	else
+		host_fail "guest runs $kver with 2 CPUs ($(grep -m1 '^QINIT: kernel' "$out/console.log"))"
+	fi
+	analyse "$out" qemu "$rc" "$QEMU_TIMEOUT" "$STAGE_X86"
+}
+
+# --- run the legs -----------------------------------------------------------------
+for leg in uml qemu debug; do
+	has_leg "$leg" || continue
+	case $leg in
+	uml) leg_begin uml ""; leg_uml base ;;
+	debug) leg_begin debug "debug: "; leg_uml debug ;;
+	qemu) leg_begin qemu "qemu: "; leg_qemu ;;
+	esac
+	leg_end
 done
 
-step "check: finished; logs in ${OUT#"$DMIO_ROOT"/}/ (console: ${OUT#"$DMIO_ROOT"/}/console.log)"
+step "check: finished; logs in $(for l in "${LEGS[@]}"; do case $l in uml) echo build/check/ ;; debug) echo build/check-debug/ ;; qemu) echo build/check-qemu/ ;; esac; done | tr '\n' ' ')"
 finish

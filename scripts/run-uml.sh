@@ -54,9 +54,11 @@ done
 # umid: UML keeps a pid file and the mconsole socket in ~/.uml/<umid>/ and
 # leaves it behind when the guest dies; this run removes its own afterwards.
 umid=dmio-$$
+# log_buf_len: UML's defconfig keeps 16 KiB of kernel log, which the debug
+# kernel's boot alone nearly fills; tests that read dmesg need all of it.
 cmdline=(mem=768M root=/dev/root rootfstype=hostfs rw "init=$INIT" "umid=$umid"
 	 brd.rd_nr=4 brd.rd_size=32768 con=null "con0=fd:0,fd:1"
-	 hung_task_panic=1
+	 hung_task_panic=1 log_buf_len=4M
 	 "DMIO_OUT=$OUT/guest" "DMIO_MODDIR=$MODDIR")
 [ -z "${DMIO_SELFTEST_TIMEOUT:-}" ] ||
 	cmdline+=("DMIO_SELFTEST_TIMEOUT=$DMIO_SELFTEST_TIMEOUT")

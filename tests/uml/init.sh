@@ -1,13 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# init.sh - PID 1 of the User-Mode Linux test guest (started by
-# scripts/check.sh; root file system = the host's / over hostfs).
+# init.sh - PID 1 of the test guest (started by scripts/check.sh through
+# scripts/run-uml.sh: User-Mode Linux, root file system = the host's / over
+# hostfs; or through scripts/run-qemu.sh: Debian's kernel under QEMU, where
+# tests/qemu/init.sh loads the modules UML has built in, mounts the tree and
+# the result directory over 9p and then execs this script).
 #
 # Kernel command line (unknown NAME=value parameters arrive as environment):
 #   DMIO_OUT=<dir>     host directory for the results (required)
-#   DMIO_MODDIR=<dir>  where dm-io.ko and tests/kunit/dm-io-test.ko are
+#   DMIO_MODDIR=<dir>  where dm-io.ko, tests/kunit/dm-io-test.ko and
+#                      targets/dm-iomirror.ko are
 #   DMIO_SELFTEST_TIMEOUT=<s>  per-selftest timeout (else tests/selftests/settings, else 120)
+#   DMIO_PLATFORM=uml|qemu  (default uml; tests/qemu/init.sh sets qemu): on
+#                      qemu a kernel without fault injection or KUnit
+#                      (Debian's) skips those parts instead of failing them
 #   brd.rd_nr=4 brd.rd_size=32768  the RAM disks of tests/uml/devices.md
 #
 # Sequence:
@@ -23,9 +30,14 @@
 #     are copied to $DMIO_OUT/kunit/;
 #  5. every executable tests/selftests/*.sh (contract: tests/selftests/lib.sh),
 #     output to $DMIO_OUT/selftests/<name>.tap, exit code to <name>.rc;
-#  6. rmmod dm_io_test and dm_io (a failing rmmod is a failed check), remove
-#     the devices, save dmesg;
-#  7. $DMIO_OUT/summary (key=value, "status=complete" last), poweroff -f.
+#  6. rmmod dm_io_test; insmod targets/dm-iomirror.ko, check that dm_io
+#     cannot be unloaded while it is loaded, rmmod dm_iomirror; rmmod dm_io
+#     (a failing rmmod is a failed check); remove the devices;
+#  7. on a kernel with kmemleak (the debug kernel): wait 6 s (kmemleak never
+#     reports objects younger than 5 s), scan twice, save the report to
+#     $DMIO_OUT/kmemleak.txt (the host judges it); lockdep's debug_locks;
+#  8. dmesg, $DMIO_OUT/summary (key=value, "status=complete" last),
+#     poweroff -f.
 # The guest's own checks are TAP in $DMIO_OUT/guest.tap.  Never `reboot`:
 # UML re-executes itself on reboot.
 
@@ -39,6 +51,7 @@ if [ "$$" != 1 ]; then
 	exit 2
 fi
 
+PLATFORM=${DMIO_PLATFORM:-uml}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OUT=${DMIO_OUT:-}
@@ -46,8 +59,11 @@ MODDIR=${DMIO_MODDIR:-$ROOT}
 SCRATCH=/run/dmio-scratch	# not /tmp: the checkout may live under the host's /tmp
 LIB_KO=$MODDIR/dm-io.ko
 TEST_KO=$MODDIR/tests/kunit/dm-io-test.ko
+MIRROR_KO=$MODDIR/targets/dm-iomirror.ko
 
 log() { echo "INIT: $*"; }
+# uptime: whole seconds since boot
+uptime_s() { read -r _up _ < /proc/uptime; echo "${_up%.*}"; }
 
 # poweroff -f (systemctl on Debian; busybox if that is missing, then SysRq
 # "o"): UML exits with status 0.  Never reboot: UML re-executes itself.
@@ -75,12 +91,18 @@ gnok() {
 	echo "not ok $G_N $*" >> "$OUT/guest.tap"
 	log "not ok $G_N $*"
 }
+# gskip DESC REASON
+gskip() {
+	G_N=$((G_N + 1))
+	echo "ok $G_N $1 # SKIP $2" >> "$OUT/guest.tap"
+	log "ok $G_N $1 # SKIP $2"
+}
 # summary KEY VALUE
 summary() { echo "$1=$2" >> "$OUT/summary"; }
 
 # --- 1. mounts -------------------------------------------------------------
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
+mountpoint -q /proc 2>/dev/null || mount -t proc proc /proc
+mountpoint -q /sys || mount -t sysfs sysfs /sys
 mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs -o mode=0755 tmpfs /run	# hide the host's /run (udev socket...)
 mount -t debugfs debugfs /sys/kernel/debug
@@ -98,6 +120,7 @@ fi
 mkdir -p "$OUT/kunit" "$OUT/selftests"
 summary status started
 summary kernel "$(uname -r)"
+summary platform "$PLATFORM"
 log "kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
 
 missing=
@@ -178,12 +201,18 @@ arm() {
 	done
 	echo "$bad"
 }
-bad=$(arm failslab task-filter=Y ignore-gfp-wait=N verbose=0 interval=1 times=-1 probability=100)
-if [ -z "$bad" ]; then gok "failslab armed (task-filter)"; else gnok "failslab: wrong settings:$bad"; fi
-bad=$(arm fail_page_alloc task-filter=Y ignore-gfp-wait=N min-order=0 verbose=0 interval=1 times=-1 probability=100)
-if [ -z "$bad" ]; then gok "fail_page_alloc armed (task-filter)"; else gnok "fail_page_alloc: wrong settings:$bad"; fi
-if [ "$(cat /proc/self/make-it-fail 2>/dev/null)" != 0 ]; then
-	gnok "init's make-it-fail is not 0"
+if [ "$PLATFORM" != uml ] && [ ! -d /sys/kernel/debug/failslab ]; then
+	# Debian's kernel: no CONFIG_FAULT_INJECTION.
+	gskip "failslab armed (task-filter)" "no fault injection in this kernel"
+	gskip "fail_page_alloc armed (task-filter)" "no fault injection in this kernel"
+else
+	bad=$(arm failslab task-filter=Y ignore-gfp-wait=N verbose=0 interval=1 times=-1 probability=100)
+	if [ -z "$bad" ]; then gok "failslab armed (task-filter)"; else gnok "failslab: wrong settings:$bad"; fi
+	bad=$(arm fail_page_alloc task-filter=Y ignore-gfp-wait=N min-order=0 verbose=0 interval=1 times=-1 probability=100)
+	if [ -z "$bad" ]; then gok "fail_page_alloc armed (task-filter)"; else gnok "fail_page_alloc: wrong settings:$bad"; fi
+	if [ "$(cat /proc/self/make-it-fail 2>/dev/null)" != 0 ]; then
+		gnok "init's make-it-fail is not 0"
+	fi
 fi
 
 # --- 4. KUnit --------------------------------------------------------------
@@ -201,18 +230,30 @@ nsuites=$((n_lib + n_test))
 summary kunit_suites_expected "$nsuites"
 log "KUnit: $n_lib suite(s) in dm-io.ko, $n_test in dm-io-test.ko"
 
-kmsg "KUNIT-BEGIN"
-kmsg "KTAP version 1"
-kmsg "1..$nsuites"
-insmod "$LIB_KO"
-rc_lib=$?
-insmod "$TEST_KO"
-rc_test=$?
-kmsg "KUNIT-END"
-summary insmod_dm_io "$rc_lib"
-summary insmod_dm_io_test "$rc_test"
-if [ $rc_lib = 0 ]; then gok "insmod dm-io.ko"; else gnok "insmod $LIB_KO (exit $rc_lib)"; fi
-if [ $rc_test = 0 ]; then gok "insmod dm-io-test.ko"; else gnok "insmod $TEST_KO (exit $rc_test)"; fi
+log "KUnit phase at uptime $(uptime_s) s"
+if [ "$PLATFORM" != uml ] && [ ! -f "$TEST_KO" ]; then
+	# Debian's kernel has no CONFIG_KUNIT: no test module was built for it.
+	summary kunit none
+	insmod "$LIB_KO"
+	rc_lib=$?
+	rc_test=none
+	summary insmod_dm_io "$rc_lib"
+	if [ $rc_lib = 0 ]; then gok "insmod dm-io.ko"; else gnok "insmod $LIB_KO (exit $rc_lib)"; fi
+	gskip "insmod dm-io-test.ko" "no KUnit in this kernel"
+else
+	kmsg "KUNIT-BEGIN"
+	kmsg "KTAP version 1"
+	kmsg "1..$nsuites"
+	insmod "$LIB_KO"
+	rc_lib=$?
+	insmod "$TEST_KO"
+	rc_test=$?
+	kmsg "KUNIT-END"
+	summary insmod_dm_io "$rc_lib"
+	summary insmod_dm_io_test "$rc_test"
+	if [ $rc_lib = 0 ]; then gok "insmod dm-io.ko"; else gnok "insmod $LIB_KO (exit $rc_lib)"; fi
+	if [ $rc_test = 0 ]; then gok "insmod dm-io-test.ko"; else gnok "insmod $TEST_KO (exit $rc_test)"; fi
+fi
 
 ran=0
 for d in /sys/kernel/debug/kunit/*/; do
@@ -240,12 +281,13 @@ for t in "$ROOT"/tests/selftests/*.sh; do
 	name=$(basename "$t" .sh)
 	names="$names $name"
 	log "selftest $name (timeout ${st_timeout}s)"
+	t0=$(uptime_s)
 	(cd "$ROOT/tests/selftests" && exec timeout -k 10 "$st_timeout" "$t") \
 		< /dev/null > "$OUT/selftests/$name.tap" 2>&1
 	rc=$?
 	echo "$rc" > "$OUT/selftests/$name.rc"
 	sed "s/^/# $name: /" "$OUT/selftests/$name.tap"
-	log "selftest $name: exit $rc"
+	log "selftest $name: exit $rc after $(($(uptime_s) - t0)) s"
 	if [ "$rc_lib" = 0 ] && [ ! -d /sys/module/dm_io ]; then
 		gnok "selftest $name left dm_io unloaded (reloading it)"
 		insmod "$LIB_KO"
@@ -256,6 +298,27 @@ summary selftests "${names# }"
 # --- 6. teardown -----------------------------------------------------------
 if [ -d /sys/module/dm_io_test ]; then
 	if rmmod dm_io_test; then gok "rmmod dm_io_test"; else gnok "rmmod dm_io_test"; fi
+fi
+# dm_io stays while a user module is loaded, and goes once the users left.
+if [ ! -f "$MIRROR_KO" ]; then
+	gnok "dm_io held by dm_iomirror: no $MIRROR_KO"
+elif [ ! -d /sys/module/dm_io ]; then
+	gnok "dm_io held by dm_iomirror: dm_io is not loaded"
+else
+	if [ -d /sys/module/dm_iomirror ] || insmod "$MIRROR_KO"; then
+		gok "insmod dm-iomirror.ko (a user of dm_io)"
+		holders=$(ls /sys/module/dm_io/holders 2>/dev/null | tr '\n' ' ')
+		if rmmod dm_io 2>/dev/null; then
+			gnok "rmmod dm_io fails while dm_iomirror is loaded (it succeeded; holders: $holders)"
+		elif [ -d /sys/module/dm_io ] && [ -e /sys/module/dm_io/holders/dm_iomirror ]; then
+			gok "rmmod dm_io fails while dm_iomirror is loaded (refcnt $(cat /sys/module/dm_io/refcnt 2>/dev/null), holders: $holders)"
+		else
+			gnok "rmmod dm_io fails while dm_iomirror is loaded (holders: $holders)"
+		fi
+		if rmmod dm_iomirror; then gok "rmmod dm_iomirror"; else gnok "rmmod dm_iomirror"; fi
+	else
+		gnok "insmod $MIRROR_KO"
+	fi
 fi
 if [ -d /sys/module/dm_io ]; then
 	if rmmod dm_io; then gok "rmmod dm_io"; else gnok "rmmod dm_io (refcnt $(cat /sys/module/dm_io/refcnt 2>/dev/null))"; fi
@@ -269,11 +332,28 @@ for n in dmio_nbsmall dmio_nb4k; do
 	rmdir /sys/kernel/config/nullb/$n 2>/dev/null
 done
 
-# --- 7. results -------------------------------------------------------------
+# --- 7. leak scan and lockdep state (debug kernel) -------------------------
+KML=/sys/kernel/debug/kmemleak
+if [ -e "$KML" ]; then
+	log "kmemleak: waiting 6 s (objects younger than 5 s are not reported), then scanning twice"
+	sleep 6
+	if echo scan > "$KML" && echo scan > "$KML" && cat "$KML" > "$OUT/kmemleak.txt"; then
+		summary kmemleak scanned
+		summary kmemleak_reports "$(grep -c '^unreferenced object' "$OUT/kmemleak.txt")"
+		sed 's/^/# kmemleak: /' "$OUT/kmemleak.txt"
+	else
+		summary kmemleak failed
+	fi
+fi
+if [ -r /proc/lockdep_stats ]; then
+	summary lockdep_debug_locks "$(awk '$1 == "debug_locks:" { print $2 }' /proc/lockdep_stats)"
+fi
+
+# --- 8. results -------------------------------------------------------------
 echo "1..$G_N" >> "$OUT/guest.tap"
 dmesg > "$OUT/dmesg.txt" 2>&1
 summary guest_checks "$G_N"
 summary guest_failed "$G_FAIL"
 summary status complete
-log "done: $G_N guest checks, $G_FAIL failed; powering off"
+log "done: $G_N guest checks, $G_FAIL failed, uptime $(uptime_s) s; powering off"
 halt_now

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# qemu-kernel.sh - get (or find in the cache) Debian's stock x86-64 kernel
+# image for the QEMU leg of "make check" (scripts/check.sh --qemu), and make
+# sure QEMU is installed.
+#
+# usage: qemu-kernel.sh
+#
+# The image must be exactly the kernel whose headers our modules are built
+# against, so the ABI name is the one of the installed linux-headers-amd64
+# (e.g. 6.1.0-56) and the version is that of linux-headers-<abi>-amd64; the
+# package is downloaded with "apt-get download" (not installed: no
+# postinst, no bootloader), extracted with dpkg -x and depmod'ed under
+# $DMIO_CACHE/qemu/linux-image-<abi>-amd64_<version>/.
+# Prints that directory (it holds boot/vmlinuz-<kver> and
+# lib/modules/<kver>/) on stdout; progress goes to stderr.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+QEMU_PKGS=(qemu-system-x86)
+
+missing=()
+for p in "${QEMU_PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+mkdir -p "$DMIO_CACHE/logs"
+log=$DMIO_CACHE/logs/qemu-apt.log
+updated=0
+if [ ${#missing[@]} -gt 0 ]; then
+	need_root
+	step "qemu: installing ${missing[*]} (log: $log)" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update >"$log" 2>&1 || die "apt-get update failed, see $log"
+	updated=1
+	apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
+		die "apt-get install ${missing[*]} failed, see $log"
+fi
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found after installing qemu-system-x86"
+
+# The ABI of the installed headers (scripts/ensure-deps.sh installs
+# linux-headers-amd64), e.g. "6.1.0-56".
+abi=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+	grep -o 'linux-headers-[0-9][^ ,]*-amd64' | head -1 |
+	sed 's/^linux-headers-//; s/-amd64$//') || true
+[ -n "$abi" ] || die "linux-headers-amd64 is not installed (run scripts/ensure-deps.sh)"
+ver=$(dpkg-query -W -f='${Version}' "linux-headers-$abi-amd64" 2>/dev/null) ||
+	die "linux-headers-$abi-amd64 is not installed"
+pkg=linux-image-$abi-amd64
+
+# What the archive's linux-image-amd64 points at, for the record: when it
+# is newer than the installed headers, we still need the image matching the
+# headers (the modules are built against those).
+archive=$(apt-cache depends linux-image-amd64 2>/dev/null |
+	sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -1) || true
+if [ -n "$archive" ] && [ "$archive" != "$pkg" ]; then
+	step "qemu: note: the archive's linux-image-amd64 depends on $archive, the installed headers are $abi (using $pkg $ver; 'apt-get install linux-headers-amd64' updates both)" >&2
+fi
+
+D=$DMIO_CACHE/qemu/${pkg}_$ver
+if [ -f "$D/.dmio-ready" ]; then
+	step "qemu: kernel image cached ($D)" >&2
+	echo "$D"
+	exit 0
+fi
+
+step "qemu: downloading $pkg $ver" >&2
+tmp=$DMIO_CACHE/qemu/dl.$$
+rm -rf "$tmp" "$D"
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+# -o APT::Sandbox::User=root: the download dir is not the _apt user's.
+get() {
+	(cd "$tmp" && apt-get download -o APT::Sandbox::User=root "$pkg=$ver") >>"$log" 2>&1
+}
+if ! get; then
+	if [ "$updated" = 0 ]; then
+		apt-get update >>"$log" 2>&1 || die "apt-get update failed, see $log"
+	fi
+	get || die "cannot download $pkg=$ver (see $log); if the archive has moved on, 'apt-get install linux-headers-amd64' installs the current headers"
+fi
+mkdir -p "$D.tmp"
+dpkg -x "$tmp"/"${pkg}"_*.deb "$D.tmp" || die "cannot extract $pkg"
+kver=$(ls "$D.tmp/lib/modules" | head -1)
+[ -n "$kver" ] && [ -f "$D.tmp/boot/vmlinuz-$kver" ] || die "$pkg has no boot/vmlinuz or lib/modules"
+# The package ships no modules.dep (its postinst runs depmod).
+depmod -b "$D.tmp" "$kver" || die "depmod -b $D.tmp $kver failed"
+echo "$kver" >"$D.tmp/kver"
+mv "$D.tmp" "$D"
+touch "$D/.dmio-ready"
+step "qemu: kernel $kver ready in $D" >&2
+echo "$D"
