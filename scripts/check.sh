@@ -158,34 +158,14 @@ fi
 KSRC=$(ksrc_dir) || { host_fail "extract the kernel source"; finish; }
 
 # --- builds in staging copies -------------------------------------------------
-# stage DEST: a fresh copy of the sources (tracked + untracked, not ignored)
-stage() {
-	local dest=$1
-	rm -rf "$dest" && mkdir -p "$dest" || return 1
-	if git -C "$DMIO_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
-		git -C "$DMIO_ROOT" ls-files -z -co --exclude-standard |
-			while IFS= read -r -d '' f; do
-				case $f in build/*) continue ;; esac
-				if [ -f "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
-			done |
-			tar -C "$DMIO_ROOT" --null --no-recursion -T - -cf - |
-			tar -C "$dest" -xf -
-	else
-		tar -C "$DMIO_ROOT" --exclude=./build --exclude=./.git \
-			--exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
-			--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
-			--exclude=Module.symvers --exclude=modules.order -cf - . |
-			tar -C "$dest" -xf -
-	fi
-}
-
-# build NAME DEST LOG TARGET MAKE-ARGS...: stage + make TARGET; 0 on success
+# build NAME DEST LOG TARGET MAKE-ARGS...: stage_sources (lib.sh) + make
+# TARGET; 0 on success
 build() {
 	local name=$1 dest=$2 log=$3 target=$4 t0 ko
 	shift 4
 	t0=$(date +%s)
 	step "build ($name): make -C $(rel "$dest") $* $target (log: $(rel "$log"))"
-	if ! stage "$dest"; then
+	if ! stage_sources "$dest"; then
 		echo "cannot copy the sources to $dest" >"$log"
 		return 1
 	fi
