@@ -397,26 +397,30 @@ u8 *dmio_cursor_next(struct dmio_cursor *c)
 
 /* ---- block devices ---- */
 
-#define DMIO_FMODE	(FMODE_READ | FMODE_WRITE)
-
 static void dmio_res_bdev(struct kunit_resource *res)
 {
-	blkdev_put(res->data, DMIO_FMODE);
+	dmio_bdev_close(res->data);
+	kfree(res->data);
 }
 
 /* Opens @path for the rest of the case (asserts that it exists). */
 struct block_device *dmio_open(struct kunit *test, const char *path)
 {
-	struct block_device *bdev = blkdev_get_by_path(path, DMIO_FMODE, NULL);
+	struct dmio_bdev_ref *ref = kzalloc(sizeof(*ref), GFP_KERNEL);
+	int r;
 
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(bdev), "open %s: %ld", path,
-			       PTR_ERR(bdev));
+	KUNIT_ASSERT_NOT_NULL(test, ref);
+	r = dmio_bdev_open(path, NULL, ref);
+	if (r)
+		kfree(ref);
+	KUNIT_ASSERT_EQ_MSG(test, r, 0, "open %s: %d", path, r);
 	if (!kunit_alloc_resource(test, dmio_res_init, dmio_res_bdev,
-				  GFP_KERNEL, bdev)) {
-		blkdev_put(bdev, DMIO_FMODE);
+				  GFP_KERNEL, ref)) {
+		dmio_bdev_close(ref);
+		kfree(ref);
 		KUNIT_ASSERT_FAILURE(test, "no memory");
 	}
-	return bdev;
+	return ref->bdev;
 }
 
 void dmio_open_rams(struct kunit *test, struct block_device **ram)

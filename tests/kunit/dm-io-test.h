@@ -16,6 +16,7 @@
 #include <linux/spinlock.h>
 
 #include "dm-io.h"
+#include "dm-io-compat.h"
 #include "dm-io-internal.h"
 
 #define DMIO_DEV_RAM0		"/dev/ram0"
