@@ -17,8 +17,14 @@ targets: modules
 	$(MAKE) -C $(KDIR) M=$(PWD)/targets \
 		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
 
-# The KUnit test module, and the targets the selftests drive.
-tests: modules targets
+# The stress module (tests/stress/: plain C, also for distro kernels).
+stress: modules
+	$(MAKE) -C $(KDIR) M=$(PWD)/tests/stress \
+		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
+
+# The KUnit test module, the stress module, and the targets the selftests
+# drive.
+tests: modules targets stress
 	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit \
 		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
 
@@ -30,6 +36,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 	$(MAKE) -C $(KDIR) M=$(PWD)/targets clean
 	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit clean
+	$(MAKE) -C $(KDIR) M=$(PWD)/tests/stress clean
 	rm -rf build
 
 # The whole test suite: installs what it needs, builds (or reuses) the UML
@@ -67,7 +74,7 @@ bench:
 help:
 	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
 	@echo "make targets                build the dm targets built on dm-io (dm-iomirror.ko)"
-	@echo "make tests                  build the targets and the KUnit test module as well"
+	@echo "make tests                  build the targets, the KUnit test module and the stress module as well"
 	@echo "make install                install dm-io.ko and the targets (honours INSTALL_MOD_PATH)"
 	@echo "make check                  run the whole test suite (base UML, sanitizer UML and QEMU legs)"
 	@echo "make check-uml              ... only in the base UML kernel (the fast leg)"
@@ -77,4 +84,4 @@ help:
 	@echo "make bench                  benchmark dm-io vs raw bios and the kernel's dm_io() (build/bench/results.md)"
 	@echo "make clean                  remove build products"
 
-.PHONY: all modules targets tests install clean check check-uml check-debug check-qemu demo bench help
+.PHONY: all modules targets stress tests install clean check check-uml check-debug check-qemu demo bench help

@@ -27,6 +27,7 @@
 #define DMIO_DEV_MIXED		"/dev/mapper/dmio_mixed"
 #define DMIO_DEV_NBSMALL	"/dev/dmio_nbsmall"
 #define DMIO_DEV_NB4K		"/dev/dmio_nb4k"
+#define DMIO_DEV_NBFAULT	"/dev/dmio_nbfault"
 
 #define DMIO_NR_RAM		4
 #define DMIO_RAM_SECTORS	65536
@@ -233,5 +234,6 @@ extern struct kunit_suite dmio_flags_suite;
 extern struct kunit_suite dmio_completion_suite;
 extern struct kunit_suite dmio_pool_suite;
 extern struct kunit_suite dmio_invalid_suite;
+extern struct kunit_suite dmio_fault_suite;
 
 #endif /* DMIO_TEST_H */
