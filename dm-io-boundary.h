@@ -19,7 +19,7 @@
 
 /* Kernel constants the engine needs (checked in dm-io.c). */
 #define DMIO_PAGE_SHIFT		12
-#define DMIO_PAGE_SIZE		(1u << DMIO_PAGE_SHIFT)
+#define DMIO_PAGE_SIZE		4096u
 #define DMIO_SECTOR_SHIFT	9
 #define DMIO_BIO_MAX_VECS	256u
 #define DMIO_MAX_REGIONS	(8u * (unsigned int)sizeof(unsigned long))

@@ -25,27 +25,39 @@
 #include "dm-io-glue.h"
 #include "dm-io-internal.h"
 
-/* The engine sees the kernel's structures through mirrors: keep them equal. */
-#define DMIO_SAME_FIELD(a, fa, b, fb)					\
-	static_assert(offsetof(a, fa) == offsetof(b, fb) &&		\
-		      sizeof_field(a, fa) == sizeof_field(b, fb))
+/*
+ * The engine sees the kernel's structures through mirrors: keep them equal.
+ * Offset and size in two macros: each names a field once (checkpatch).
+ */
+#define DMIO_SAME_OFFSET(a, fa, b, fb) \
+	static_assert(offsetof(a, fa) == offsetof(b, fb))
+#define DMIO_SAME_SIZE(a, fa, b, fb) \
+	static_assert(sizeof_field(a, fa) == sizeof_field(b, fb))
 
 static_assert(sizeof(struct dmio_page_list) == sizeof(struct page_list));
-DMIO_SAME_FIELD(struct dmio_page_list, next, struct page_list, next);
-DMIO_SAME_FIELD(struct dmio_page_list, page, struct page_list, page);
+DMIO_SAME_OFFSET(struct dmio_page_list, next, struct page_list, next);
+DMIO_SAME_SIZE(struct dmio_page_list, next, struct page_list, next);
+DMIO_SAME_OFFSET(struct dmio_page_list, page, struct page_list, page);
+DMIO_SAME_SIZE(struct dmio_page_list, page, struct page_list, page);
 static_assert(sizeof(struct dmio_bvec) == sizeof(struct bio_vec));
-DMIO_SAME_FIELD(struct dmio_bvec, page, struct bio_vec, bv_page);
-DMIO_SAME_FIELD(struct dmio_bvec, len, struct bio_vec, bv_len);
-DMIO_SAME_FIELD(struct dmio_bvec, offset, struct bio_vec, bv_offset);
+DMIO_SAME_OFFSET(struct dmio_bvec, page, struct bio_vec, bv_page);
+DMIO_SAME_SIZE(struct dmio_bvec, page, struct bio_vec, bv_page);
+DMIO_SAME_OFFSET(struct dmio_bvec, len, struct bio_vec, bv_len);
+DMIO_SAME_SIZE(struct dmio_bvec, len, struct bio_vec, bv_len);
+DMIO_SAME_OFFSET(struct dmio_bvec, offset, struct bio_vec, bv_offset);
+DMIO_SAME_SIZE(struct dmio_bvec, offset, struct bio_vec, bv_offset);
 static_assert(sizeof(struct dmio_region) == sizeof(struct io_region));
-DMIO_SAME_FIELD(struct dmio_region, bdev, struct io_region, bdev);
-DMIO_SAME_FIELD(struct dmio_region, sector, struct io_region, sector);
-DMIO_SAME_FIELD(struct dmio_region, count, struct io_region, count);
+DMIO_SAME_OFFSET(struct dmio_region, bdev, struct io_region, bdev);
+DMIO_SAME_SIZE(struct dmio_region, bdev, struct io_region, bdev);
+DMIO_SAME_OFFSET(struct dmio_region, sector, struct io_region, sector);
+DMIO_SAME_SIZE(struct dmio_region, sector, struct io_region, sector);
+DMIO_SAME_OFFSET(struct dmio_region, count, struct io_region, count);
+DMIO_SAME_SIZE(struct dmio_region, count, struct io_region, count);
 static_assert(__same_type(dmio_notify_fn, io_notify_fn));
 static_assert(sizeof(unsigned int) == sizeof(blk_opf_t));
 static_assert(sizeof(unsigned long long) == sizeof(u64));
 static_assert(sizeof(unsigned long) == sizeof(void *));
-static_assert(DMIO_PAGE_SHIFT == PAGE_SHIFT);
+static_assert(DMIO_PAGE_SHIFT == PAGE_SHIFT && DMIO_PAGE_SIZE == PAGE_SIZE);
 static_assert(DMIO_SECTOR_SHIFT == SECTOR_SHIFT);
 static_assert(DMIO_BIO_MAX_VECS == BIO_MAX_VECS);
 static_assert(DMIO_MAX_REGIONS == DM_IO_MAX_REGIONS);

@@ -310,7 +310,7 @@ static void raw_put(struct raw_req *rq)
 	if (rq->from_pool)
 		mempool_free(rq, &b->mp);
 	else
-		smp_store_release(&rq->busy, 0);
+		smp_store_release(&rq->busy, 0); /* pairs: raw_slot_get() */
 	bench_done(b, err);
 }
 
@@ -341,6 +341,7 @@ static struct raw_req *raw_slot_get(struct bench *b)
 
 		if (++b->slot_next == b->c->depth)
 			b->slot_next = 0;
+		/* pairs with the release in raw_put() */
 		if (!smp_load_acquire(&rq->busy)) {
 			rq->busy = 1;
 			return rq;
@@ -375,8 +376,10 @@ static int raw_request(struct bench *b)
 		rq->from_pool = flags & RAW_MP;
 		rq->sync_done = c->sync ? &done : NULL;
 		rq->sync_err = &sync_err;
-		/* dm-io's scheme: a submitter reference plus one per bio;
-		 * the bare minimum: the bio count, set once. */
+		/*
+		 * dm-io's scheme: a submitter reference plus one per bio;
+		 * the bare minimum: the bio count, set once.
+		 */
 		atomic_set(&rq->remaining, (flags & RAW_MP) ? 1 : c->nr);
 	}
 	if (flags & RAW_PLUG)
@@ -891,6 +894,44 @@ do {									\
 	micro_report(name, ns);						\
 } while (0)
 
+/* The bodies of MICRO()s with more than one statement (inlined). */
+static __always_inline void micro_plug(struct blk_plug *plug)
+{
+	blk_start_plug(plug);
+	blk_finish_plug(plug);
+}
+
+static __always_inline void micro_atomic(atomic_t *a, u64 *sink)
+{
+	atomic_inc(a);
+	if (atomic_dec_and_test(a))
+		(*sink)++;
+}
+
+static __always_inline void micro_irq(void)
+{
+	unsigned long fl;
+
+	local_irq_save(fl);
+	local_irq_restore(fl);
+}
+
+static __always_inline void micro_bio_add_page(struct bench *b)
+{
+	struct bio *bio = bio_alloc(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO);
+
+	bio_add_page(bio, b->pages[0], PAGE_SIZE, 0);
+	bio_put(bio);
+}
+
+static __always_inline void micro_completion(void)
+{
+	DECLARE_COMPLETION_ONSTACK(d);
+
+	complete(&d);
+	wait_for_completion_io(&d);
+}
+
 static void run_micro(struct bench *b)
 {
 	struct blk_plug plug;
@@ -898,16 +939,15 @@ static void run_micro(struct bench *b)
 	atomic_t a = ATOMIC_INIT(1);
 	struct kmem_cache *kc = b->mp_cache;
 
-	MICRO("loop", );
+	MICRO("loop", (void)0);
 	MICRO("call", micro_call(&sink));
 	MICRO("ktime_get_ns", sink += ktime_get_ns());
-	MICRO("plug", blk_start_plug(&plug); blk_finish_plug(&plug));
+	MICRO("plug", micro_plug(&plug));
 	MICRO("bdev_query", bench_query(b->bdev, &sink));
 	MICRO("vmalloc_to_page", sink += (unsigned long)vmalloc_to_page(b->vbuf + (m & 255) * PAGE_SIZE));
-	MICRO("atomic_inc+dec_and_test", atomic_inc(&a); if (atomic_dec_and_test(&a)) sink++);
+	MICRO("atomic_inc+dec_and_test", micro_atomic(&a, &sink));
 	MICRO("this_cpu_inc", this_cpu_inc(micro_counter));
-	MICRO("local_irq_save+restore",
-	      do { unsigned long fl; local_irq_save(fl); local_irq_restore(fl); } while (0));
+	MICRO("local_irq_save+restore", micro_irq());
 	MICRO("kmem_cache_alloc+free", kmem_cache_free(kc, kmem_cache_alloc(kc, GFP_NOIO)));
 	MICRO("mempool_alloc+free", mempool_free(mempool_alloc(&b->mp, GFP_NOIO), &b->mp));
 	MICRO("bioset_alloc+put(1 vec)",
@@ -916,11 +956,8 @@ static void run_micro(struct bench *b)
 	MICRO("bio_alloc+put(16 vecs)", bio_put(bio_alloc(b->bdev, 16, REQ_OP_WRITE, GFP_NOIO)));
 	MICRO("bioset_alloc+put(16 vecs)",
 	      bio_put(bio_alloc_bioset(b->bdev, 16, REQ_OP_WRITE, GFP_NOIO, &b->bs)));
-	MICRO("bio_alloc+add_page+put(1 vec)",
-	      do { struct bio *bio = bio_alloc(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO);
-		   bio_add_page(bio, b->pages[0], PAGE_SIZE, 0); bio_put(bio); } while (0));
-	MICRO("completion(no sleep)",
-	      do { DECLARE_COMPLETION_ONSTACK(d); complete(&d); wait_for_completion_io(&d); } while (0));
+	MICRO("bio_alloc+add_page+put(1 vec)", micro_bio_add_page(b));
+	MICRO("completion(no sleep)", micro_completion());
 	if (sink == 42)
 		pr_debug("dmio_bench: %llu\n", sink);
 }

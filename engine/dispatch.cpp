@@ -157,7 +157,8 @@ void submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 					vm_read_bytes, bio);
 
 	if (fill_bio(bio, cursor, shape.bytes) != shape.bytes) {
-		rq->bio_done(0, true);	// cannot happen; never submit a short bio
+		// Cannot happen; never submit a short bio.
+		rq->bio_done(0, true);
 		return;
 	}
 	dmio_bio_submit(bio);

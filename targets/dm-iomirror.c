@@ -63,7 +63,7 @@ struct iom {
 	struct bio_list deferred;	/* under @lock */
 	atomic_t writes_in_flight;
 	wait_queue_head_t writes_done;
-	struct mutex recover_mutex;
+	struct mutex recover_mutex;	/* one iom_recover() at a time */
 
 	struct iom_leg legs[];
 };

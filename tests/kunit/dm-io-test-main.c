@@ -260,6 +260,8 @@ static void dmio_buf_vm(struct kunit *test, struct dmio_buf *buf,
  *	entry; vm: offset into the vmalloc area
  *
  * Data and guards start out zero; see dmio_buf_fill()/dmio_buf_memset().
+ *
+ * Return: the buffer, freed when the test case ends.
  */
 struct dmio_buf *dmio_buf_new(struct kunit *test, enum dmio_kind kind,
 			      size_t len, unsigned int offset)
@@ -696,6 +698,8 @@ int dmio_run(struct kunit *test, bool async, const struct dmio_buf *buf,
  * The device region is zeroed first; after the WRITE raw reads must find
  * the pattern there, and after the READ @rbuf must hold it, with the bytes
  * around the data untouched.
+ *
+ * Return: true if every step passed its checks.
  */
 bool dmio_round_trip(struct kunit *test, bool async, struct dmio_buf *wbuf,
 		     struct dmio_buf *rbuf, const struct io_region *region,

@@ -284,6 +284,8 @@ static int dmio_rec_region_of(struct dmio_rec *rec, unsigned int nr,
  * Every bio with data lies inside one region, is a whole number of
  * sectors, respects the queue's max_sectors and max_segments, and no two
  * overlap; every sector of every region is covered.
+ *
+ * Return: true if the bios pass these checks.
  */
 bool dmio_rec_check_cover(struct kunit *test, struct dmio_rec *rec,
 			  unsigned int nr, const struct io_region *where,
