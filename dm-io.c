@@ -67,16 +67,16 @@ static_assert(sizeof(struct blk_plug) <= DMIO_PLUG_BYTES &&
 static_assert(__alignof__(struct dmio_bio) >= DMIO_REQUEST_ALIGN);
 
 /* Flags a caller may add to REQ_OP_READ or REQ_OP_WRITE. */
-#define DMIO_FLAGS	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | \
-			 REQ_NOMERGE | REQ_IDLE | REQ_FUA | REQ_PREFLUSH |    \
-			 REQ_RAHEAD | REQ_BACKGROUND)
+#define DMIO_FLAGS                                                          \
+	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | REQ_NOMERGE | \
+	 REQ_IDLE | REQ_FUA | REQ_PREFLUSH | REQ_RAHEAD | REQ_BACKGROUND)
 #define DMIO_WRITE_FLAGS (REQ_FUA | REQ_PREFLUSH)
 
 /* A local the code fills completely: not worth -ftrivial-auto-var-init. */
-#define DMIO_NO_AUTOINIT	__attribute__((__uninitialized__))
+#define DMIO_NO_AUTOINIT __attribute__((__uninitialized__))
 
 /* Largest bio dm-io builds, whatever the device allows. */
-#define DMIO_MAX_BIO_BYTES	SZ_1G
+#define DMIO_MAX_BIO_BYTES SZ_1G
 
 DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
 
@@ -84,8 +84,8 @@ DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
 
 void dmio_warn_invalid(const char *what, unsigned int region)
 {
-	pr_warn_ratelimited("dm-io: invalid request: %s (region %u)\n",
-			    what, region);
+	pr_warn_ratelimited("dm-io: invalid request: %s (region %u)\n", what,
+			    region);
 }
 
 static int dmio_invalid(const char *what)
@@ -100,7 +100,8 @@ void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
 
 	info->nr_sectors = bdev_nr_sectors(bdev);
 	info->logical_block_size = queue_logical_block_size(q);
-	info->max_bio_bytes = min_t(u64, (u64)queue_max_sectors(q) << SECTOR_SHIFT,
+	info->max_bio_bytes = min_t(u64,
+				    (u64)queue_max_sectors(q) << SECTOR_SHIFT,
 				    DMIO_MAX_BIO_BYTES);
 	info->max_segments = queue_max_segments(q);
 }
@@ -119,7 +120,8 @@ int dmio_vm_covers(const void *addr, unsigned long long bytes)
 		return 1;
 	if (check_add_overflow(start, (unsigned long)bytes - 1, &last))
 		return 0;
-	return is_vmalloc_addr((void *)start) && vmalloc_to_page((void *)start) &&
+	return is_vmalloc_addr((void *)start) &&
+	       vmalloc_to_page((void *)start) &&
 	       is_vmalloc_addr((void *)last) && vmalloc_to_page((void *)last);
 }
 
@@ -150,11 +152,12 @@ void dmio_vm_invalidate(const void *addr, unsigned long long bytes)
 	}
 }
 
-unsigned int dmio_bio_add(void *bio, void *page, unsigned int len, unsigned int offset)
+unsigned int dmio_bio_add(void *bio, void *page, unsigned int len,
+			  unsigned int offset)
 {
 	struct page *first;
 
-	if (unlikely(!page))	/* a vmalloc page that went away */
+	if (unlikely(!page)) /* a vmalloc page that went away */
 		return 0;
 	first = nth_page((struct page *)page, offset >> PAGE_SHIFT);
 
@@ -309,8 +312,8 @@ int dm_io_sync(unsigned int num_regions, const struct io_region *where,
 	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
 
-	r = dmio_job_init(&job, num_regions, where, rw,
-			  DMIO_BUFFER_PAGE_LIST, pl);
+	r = dmio_job_init(&job, num_regions, where, rw, DMIO_BUFFER_PAGE_LIST,
+			  pl);
 	if (r)
 		return r;
 	job.offset = offset;
@@ -325,8 +328,8 @@ int dm_io_async(unsigned int num_regions, const struct io_region *where,
 	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
 
-	r = dmio_job_init(&job, num_regions, where, rw,
-			  DMIO_BUFFER_PAGE_LIST, pl);
+	r = dmio_job_init(&job, num_regions, where, rw, DMIO_BUFFER_PAGE_LIST,
+			  pl);
 	if (r)
 		return r;
 	job.offset = offset;
@@ -349,8 +352,8 @@ int dm_io_sync_bvec(unsigned int num_regions, const struct io_region *where,
 EXPORT_SYMBOL_GPL(dm_io_sync_bvec);
 
 int dm_io_async_bvec(unsigned int num_regions, const struct io_region *where,
-		     blk_opf_t rw, const struct bio_vec *bvec,
-		     io_notify_fn fn, void *context)
+		     blk_opf_t rw, const struct bio_vec *bvec, io_notify_fn fn,
+		     void *context)
 {
 	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
@@ -390,14 +393,14 @@ EXPORT_SYMBOL_GPL(dm_io_async_vm);
 
 /* ---- Counters for the project's tests (dm-io-internal.h) ---- */
 
-#define DMIO_COUNTER_SUM(field)						\
-({									\
-	u64 sum = 0;							\
-	int cpu;							\
-	for_each_possible_cpu(cpu)					\
-		sum += per_cpu(dmio_counters, cpu).field;		\
-	sum;								\
-})
+#define DMIO_COUNTER_SUM(field)                                   \
+	({                                                        \
+		u64 sum = 0;                                      \
+		int cpu;                                          \
+		for_each_possible_cpu(cpu)                        \
+			sum += per_cpu(dmio_counters, cpu).field; \
+		sum;                                              \
+	})
 
 u64 dmio_bios_submitted(void)
 {

@@ -356,8 +356,7 @@ bool dmio_rec_check_flags(struct kunit *test, struct dmio_rec *rec,
 			  enum req_op op, blk_opf_t want, blk_opf_t forbid,
 			  const char *what)
 {
-	unsigned int i, n = min_t(unsigned int, dmio_rec_nr(rec),
-				  DMIO_REC_LOG);
+	unsigned int i, n = min_t(unsigned int, dmio_rec_nr(rec), DMIO_REC_LOG);
 
 	for (i = 0; i < n; i++) {
 		blk_opf_t opf = rec->log[i].opf;
