@@ -81,15 +81,16 @@ CLANG_FORMAT=$(command -v clang-format-14 || command -v clang-format) ||
 	die "clang-format not found"
 
 # --- files --------------------------------------------------------------------
-# list_files PATTERN...: tracked (and untracked, not ignored) files, sorted
+# list_files PATTERN...: tracked (and untracked, not ignored) files whose
+# names match, sorted; outside git every such file but build/'s
 list_files() {
 	if git rev-parse --git-dir >/dev/null 2>&1; then
 		git ls-files -co --exclude-standard -- "$@" | grep -v '^build/' | sort -u
 	else
 		local p args=()
-		for p in "$@"; do args+=(-o -path "./$p"); done
-		find . -path ./build -prune "${args[@]}" -type f -print |
-			sed 's|^\./||' | sort -u
+		for p in "$@"; do args+=(${args[0]+-o} -name "$p"); done
+		find . \( -path ./build -o -path ./.git \) -prune -o \
+			\( "${args[@]}" \) -type f -print | sed 's|^\./||' | sort -u
 	fi
 }
 is_cxx() {
