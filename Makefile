@@ -70,6 +70,16 @@ demo:
 bench:
 	./bench/run.sh
 
+# The static checks (scripts/lint.sh): checkpatch --strict, sparse (C=2
+# against the UML test kernel and the x86-64 headers), kernel-doc and
+# clang-format; one ok/not ok line each.  "make check" runs them first.
+# "make format" applies clang-format (.clang-format, engine/.clang-format).
+lint:
+	./scripts/lint.sh
+
+format:
+	./scripts/lint.sh --fix
+
 
 help:
 	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
@@ -82,6 +92,8 @@ help:
 	@echo "make check-qemu             ... only in Debian's stock kernel under QEMU (SMP, no KUnit)"
 	@echo "make demo                   show dm-io at work: a 2-leg mirror fails a leg and recovers"
 	@echo "make bench                  benchmark dm-io vs raw bios and the kernel's dm_io() (build/bench/results.md)"
+	@echo "make lint                   checkpatch --strict, sparse, kernel-doc, clang-format (also run by make check)"
+	@echo "make format                 reformat the C and C++ sources with clang-format"
 	@echo "make clean                  remove build products"
 
-.PHONY: all modules targets stress tests install clean check check-uml check-debug check-qemu demo bench help
+.PHONY: all modules targets stress tests install clean check check-uml check-debug check-qemu demo bench lint format help

@@ -22,9 +22,9 @@ constexpr unsigned int kSectorSize = 1u << DMIO_SECTOR_SHIFT;
 
 // What pass one learnt about the call as a whole.
 struct JobFacts {
-	unsigned long long longest_bytes;	// the buffer must hold this much
-	unsigned int block;		// largest logical block size of the regions
-	dmio_bdev_info first;		// limits of region 0's device
+	unsigned long long longest_bytes; // the buffer must hold this much
+	unsigned int block; // largest logical block size of the regions
+	dmio_bdev_info first; // limits of region 0's device
 };
 
 int invalid(const char *why, unsigned int region)
@@ -55,7 +55,9 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 		unsigned long long block_mask =
 			(info.logical_block_size >> DMIO_SECTOR_SHIFT) - 1;
 		if ((r.sector | r.count) & block_mask)
-			return invalid("region not aligned to the logical block size", i);
+			return invalid(
+				"region not aligned to the logical block size",
+				i);
 
 		if (!r.count)
 			continue;
@@ -68,12 +70,12 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 
 // How one region's device cuts it into bios.
 struct BioLimits {
-	unsigned int max_bytes;		// whole logical blocks
+	unsigned int max_bytes; // whole logical blocks
 	unsigned int max_segs;
 
 	explicit BioLimits(const dmio_bdev_info &info)
 		: max_bytes(kcxx::max(info.max_bio_bytes &
-				      ~(info.logical_block_size - 1),
+					      ~(info.logical_block_size - 1),
 				      info.logical_block_size)),
 		  max_segs(kcxx::max(1u, kcxx::min(info.max_segments,
 						   DMIO_BIO_MAX_VECS)))
@@ -122,9 +124,10 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 	unsigned long long remaining = r.count << DMIO_SECTOR_SHIFT;
 
 	while (remaining) {
-		BioShape shape = cursor.shape(kcxx::min<unsigned long long>(
-						      remaining, limits.max_bytes),
-					      limits.max_segs);
+		BioShape shape =
+			cursor.shape(kcxx::min<unsigned long long>(
+					     remaining, limits.max_bytes),
+				     limits.max_segs);
 		void *bio = dmio_bio_alloc(r.bdev, sector, shape.segments,
 					   job.opf, rq, index);
 		unsigned int added = fill_bio(bio, cursor, shape.bytes);
@@ -157,7 +160,8 @@ void submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 					vm_read_bytes, bio);
 
 	if (fill_bio(bio, cursor, shape.bytes) != shape.bytes) {
-		rq->bio_done(0, true);	// cannot happen; never submit a short bio
+		// Cannot happen; never submit a short bio.
+		rq->bio_done(0, true);
 		return;
 	}
 	dmio_bio_submit(bio);
@@ -174,7 +178,8 @@ int submit(const dmio_job &job, const Cursor &start)
 	if (facts.longest_bytes) {
 		if (!job.buffer)
 			return invalid("no buffer", 0);
-		if (const char *why = start.check(facts.longest_bytes, facts.block))
+		if (const char *why =
+			    start.check(facts.longest_bytes, facts.block))
 			return invalid(why, 0);
 	}
 
@@ -190,10 +195,10 @@ int submit(const dmio_job &job, const Cursor &start)
 
 	const BioLimits first(facts.first);
 	if (job.nr_regions == 1 && facts.longest_bytes) {
-		BioShape shape = start.shape(kcxx::min<unsigned long long>(
-						     facts.longest_bytes,
-						     first.max_bytes),
-					     first.max_segs);
+		BioShape shape = start.shape(
+			kcxx::min<unsigned long long>(facts.longest_bytes,
+						      first.max_bytes),
+			first.max_segs);
 		if (shape.bytes == facts.longest_bytes) {
 			submit_solo(job, shape, start, vm_read_addr,
 				    vm_read_bytes);
@@ -226,12 +231,15 @@ extern "C" int dmio_engine_submit(const dmio_job *job)
 {
 	switch (job->kind) {
 	case DMIO_BUFFER_PAGE_LIST:
-		return dmio::submit(*job, dmio::PageListCursor(
-			static_cast<const dmio_page_list *>(job->buffer),
-			job->offset));
+		return dmio::submit(*job,
+				    dmio::PageListCursor(
+					    static_cast<const dmio_page_list *>(
+						    job->buffer),
+					    job->offset));
 	case DMIO_BUFFER_BVEC:
-		return dmio::submit(*job, dmio::BvecCursor(
-			static_cast<const dmio_bvec *>(job->buffer)));
+		return dmio::submit(
+			*job, dmio::BvecCursor(static_cast<const dmio_bvec *>(
+				      job->buffer)));
 	case DMIO_BUFFER_VM:
 		return dmio::submit(*job, dmio::VmCursor(job->buffer));
 	}

@@ -20,7 +20,7 @@ void Request::put()
 	if (vm_read_bytes_)
 		dmio_vm_invalidate(vm_read_addr_, vm_read_bytes_);
 	if (solo_bio_)
-		dmio_solo_release(solo_bio_);	// this object goes with it
+		dmio_solo_release(solo_bio_); // this object goes with it
 	else
 		dmio_request_free(this);
 	notify(error_bits, context);

@@ -70,9 +70,9 @@ private:
 	kcxx::atomic<unsigned int> pending_;
 	dmio_notify_fn notify_;
 	void *context_;
-	const void *vm_read_addr_;	// invalidate after a vm READ
+	const void *vm_read_addr_; // invalidate after a vm READ
 	unsigned long long vm_read_bytes_;
-	void *solo_bio_;		// the bio this request lives in, if solo
+	void *solo_bio_; // the bio this request lives in, if solo
 };
 
 static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES,

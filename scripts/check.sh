@@ -160,6 +160,23 @@ if ! "$DMIO_ROOT/scripts/ensure-deps.sh"; then
 fi
 KSRC=$(ksrc_dir) || { host_fail "extract the kernel source"; finish; }
 
+# --- static checks (make lint) ---------------------------------------------------
+# lint_checks: scripts/lint.sh, one host check per tool (its TAP lines).
+lint_checks() {
+	local log=$DMIO_ROOT/build/lint.log line n=0
+	step "lint: scripts/lint.sh (checkpatch, sparse, kernel-doc, clang-format; log: $(rel "$log"))"
+	"$DMIO_ROOT/scripts/lint.sh" >"$log" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "[0-9]*) n=$((n + 1)); host_ok "lint: ${line#* - }" ;;
+		"not ok "[0-9]*) n=$((n + 1)); host_fail "lint: ${line#* - } ($(rel "$log"))" ;;
+		"    "*) echo "$line" ;;
+		esac
+	done <"$log"
+	[ "$n" -gt 0 ] || { show_tail "$log"; host_fail "lint: scripts/lint.sh reported nothing"; }
+}
+lint_checks
+
 # --- builds in staging copies -------------------------------------------------
 # build NAME DEST LOG TARGET MAKE-ARGS...: stage_sources (lib.sh) + make
 # TARGET; 0 on success

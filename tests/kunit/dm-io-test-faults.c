@@ -31,11 +31,11 @@
 
 #include "dm-io-test.h"
 
-#define DMIO_FAULT_BASE		49152	/* sectors of ram0..3 used here */
-#define DMIO_FLIGHT_NR		256	/* requests in flight at once */
-#define DMIO_FLIGHT_STRIDE	128	/* sectors between requests */
-#define DMIO_FLIGHT_REGIONS	3
-#define DMIO_WATCHDOG		(120 * HZ)
+#define DMIO_FAULT_BASE 49152 /* sectors of ram0..3 used here */
+#define DMIO_FLIGHT_NR 256 /* requests in flight at once */
+#define DMIO_FLIGHT_STRIDE 128 /* sectors between requests */
+#define DMIO_FLIGHT_REGIONS 3
+#define DMIO_WATCHDOG (120 * HZ)
 
 /* ---- sysfs knobs ---- */
 
@@ -104,8 +104,8 @@ static void dmio_knob_res_free(struct kunit_resource *res)
  * Writes @val to the knob @path now and @restore at the end of the case
  * (also when the case fails on the way).
  */
-static void dmio_knob_set(struct kunit *test, const char *path,
-			  const char *val, const char *restore)
+static void dmio_knob_set(struct kunit *test, const char *path, const char *val,
+			  const char *restore)
 {
 	struct dmio_knob *k = kzalloc(sizeof(*k), GFP_KERNEL);
 	int r;
@@ -162,8 +162,9 @@ static void dmio_fault_make_request(struct kunit *test, unsigned int nr,
 	for (k = 0; k < nr; k++) {
 		dmio_region(&where[k], ram[k % DMIO_NR_RAM],
 			    DMIO_FAULT_BASE + 2 * LEN * (k / DMIO_NR_RAM), LEN);
-		KUNIT_ASSERT_EQ(test, dmio_dev_memset(where[k].bdev,
-						      where[k].sector, LEN, 0),
+		KUNIT_ASSERT_EQ(test,
+				dmio_dev_memset(where[k].bdev, where[k].sector,
+						LEN, 0),
 				0);
 		if (k % DMIO_NR_RAM == failing)
 			want |= BIT(k);
@@ -240,9 +241,9 @@ struct dmio_flight {
 	struct block_device *dev[DMIO_FLIGHT_REGIONS];
 	struct dmio_buf *buf[DMIO_NR_KINDS];
 	blk_opf_t op;
-	bool fail_allocs;		/* the submitter's make_it_fail */
+	bool fail_allocs; /* the submitter's make_it_fail */
 	struct dmio_flight_req *req;
-	atomic_t outstanding;		/* callbacks to come, +1 while submitting */
+	atomic_t outstanding; /* callbacks to come, +1 while submitting */
 	struct completion all_done;
 	struct completion submitted;
 };
@@ -271,7 +272,8 @@ static int dmio_flight_submitter(void *data)
 
 		atomic_inc(&f->outstanding);
 		q->ret = dmio_call_async(f->buf[i % DMIO_NR_KINDS], q->nr,
-					 q->where, f->op, dmio_flight_notify, q);
+					 q->where, f->op, dmio_flight_notify,
+					 q);
 		if (q->ret)
 			atomic_dec(&f->outstanding);
 	}
@@ -299,7 +301,8 @@ static void dmio_flight_run(struct kunit *test, struct dmio_flight *f)
 
 	f->req = dmio_alloc(test, DMIO_FLIGHT_NR * sizeof(*f->req));
 	for (i = 0; i < DMIO_NR_KINDS; i++) {
-		f->buf[i] = dmio_buf_new(test, i, DMIO_FLIGHT_STRIDE << SECTOR_SHIFT,
+		f->buf[i] = dmio_buf_new(test, i,
+					 DMIO_FLIGHT_STRIDE << SECTOR_SHIFT,
 					 i == DMIO_PL ? 512 : 0);
 		dmio_buf_fill(f->buf[i], seed);
 	}
@@ -312,8 +315,11 @@ static void dmio_flight_run(struct kunit *test, struct dmio_flight *f)
 		for (j = 0; j < q->nr; j++) {
 			dmio_region(&q->where[j], f->dev[j],
 				    (sector_t)i * DMIO_FLIGHT_STRIDE, len);
-			KUNIT_ASSERT_EQ(test, dmio_dev_memset(f->dev[j],
-					q->where[j].sector, len, 0), 0);
+			KUNIT_ASSERT_EQ(test,
+					dmio_dev_memset(f->dev[j],
+							q->where[j].sector, len,
+							0),
+					0);
 		}
 	}
 	atomic_set(&f->outstanding, 1);
@@ -339,7 +345,8 @@ static void dmio_flight_run(struct kunit *test, struct dmio_flight *f)
 		snprintf(what, sizeof(what), "request %u (%s, %u regions)", i,
 			 dmio_kind_name[i % DMIO_NR_KINDS], q->nr);
 		if (q->ret || atomic_read(&q->calls) != 1 || q->error) {
-			KUNIT_FAIL(test, "%s: returned %d, %d callbacks, bits %#lx",
+			KUNIT_FAIL(test,
+				   "%s: returned %d, %d callbacks, bits %#lx",
 				   what, q->ret, atomic_read(&q->calls),
 				   q->error);
 			bad++;
@@ -386,7 +393,8 @@ static void dmio_fault_requeue(struct kunit *test)
 	char param[80];
 
 	if (dmio_knob_read("/sys/module/null_blk/parameters/requeue", param,
-			   sizeof(param)) || !param[0])
+			   sizeof(param)) ||
+	    !param[0])
 		kunit_skip(test, "null_blk requeue injection not armed");
 	kunit_info(test, "null_blk.requeue=%s", param);
 	f->dev[0] = dmio_open(test, DMIO_DEV_NBSMALL);
@@ -397,7 +405,7 @@ static void dmio_fault_requeue(struct kunit *test)
 
 /* ---- fail_io_timeout: requests that time out ---- */
 
-#define DMIO_NBFAULT_SYS	"/sys/block/dmio_nbfault"
+#define DMIO_NBFAULT_SYS "/sys/block/dmio_nbfault"
 
 struct dmio_timeout_req {
 	struct io_region where;
@@ -452,8 +460,9 @@ static void dmio_fault_io_timeout(struct kunit *test)
 		q[i].buf = dmio_buf_new(test, i % DMIO_NR_KINDS,
 					len << SECTOR_SHIFT, 0);
 		dmio_buf_fill(q[i].buf, seed);
-		KUNIT_ASSERT_EQ(test, dmio_dev_memset(nb, q[i].where.sector,
-						      len, 0), 0);
+		KUNIT_ASSERT_EQ(test,
+				dmio_dev_memset(nb, q[i].where.sector, len, 0),
+				0);
 	}
 
 	dmio_knob_set(test, DMIO_NBFAULT_SYS "/queue/io_timeout", "1000",
@@ -471,8 +480,10 @@ static void dmio_fault_io_timeout(struct kunit *test)
 	for (i = 0; i < NR; i++)
 		dmio_buf_memset(q[i].buf, DMIO_GUARD);
 	dmio_timeout_pass(test, q, NR, REQ_OP_READ);
-	KUNIT_EXPECT_EQ(test, dmio_knob_write(DMIO_NBFAULT_SYS "/io-timeout-fail",
-					      "0"), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_knob_write(DMIO_NBFAULT_SYS "/io-timeout-fail",
+					"0"),
+			0);
 	dmio_settle(test, s0, c0);
 
 	for (i = 0; i < NR; i++) {

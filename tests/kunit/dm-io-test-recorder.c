@@ -284,6 +284,8 @@ static int dmio_rec_region_of(struct dmio_rec *rec, unsigned int nr,
  * Every bio with data lies inside one region, is a whole number of
  * sectors, respects the queue's max_sectors and max_segments, and no two
  * overlap; every sector of every region is covered.
+ *
+ * Return: true if the bios pass these checks.
  */
 bool dmio_rec_check_cover(struct kunit *test, struct dmio_rec *rec,
 			  unsigned int nr, const struct io_region *where,
@@ -354,8 +356,7 @@ bool dmio_rec_check_flags(struct kunit *test, struct dmio_rec *rec,
 			  enum req_op op, blk_opf_t want, blk_opf_t forbid,
 			  const char *what)
 {
-	unsigned int i, n = min_t(unsigned int, dmio_rec_nr(rec),
-				  DMIO_REC_LOG);
+	unsigned int i, n = min_t(unsigned int, dmio_rec_nr(rec), DMIO_REC_LOG);
 
 	for (i = 0; i < n; i++) {
 		blk_opf_t opf = rec->log[i].opf;

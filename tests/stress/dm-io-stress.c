@@ -41,19 +41,20 @@
 #include "dm-io-compat.h"
 #include "dm-io-internal.h"
 
-#define DMIO_STRESS_MAX_DEVS	8
-#define DMIO_STRESS_MAX_THREADS	16
-#define DMIO_STRESS_MAX_REGIONS	64
-#define DMIO_STRESS_MAX_SECTORS	8192	/* 4 MiB per region */
-#define DMIO_STRESS_MAX_TOTAL	32768	/* 16 MiB per request */
-#define DMIO_STRESS_BATCH	4
-#define DMIO_STRESS_ARENA	(DMIO_STRESS_MAX_SECTORS << SECTOR_SHIFT)
-#define DMIO_STRESS_PAGES	(2 * (DMIO_STRESS_ARENA >> PAGE_SHIFT))
-#define DMIO_STRESS_WAIT	(60 * HZ)
+#define DMIO_STRESS_MAX_DEVS 8
+#define DMIO_STRESS_MAX_THREADS 16
+#define DMIO_STRESS_MAX_REGIONS 64
+#define DMIO_STRESS_MAX_SECTORS 8192 /* 4 MiB per region */
+#define DMIO_STRESS_MAX_TOTAL 32768 /* 16 MiB per request */
+#define DMIO_STRESS_BATCH 4
+#define DMIO_STRESS_ARENA (DMIO_STRESS_MAX_SECTORS << SECTOR_SHIFT)
+#define DMIO_STRESS_PAGES (2 * (DMIO_STRESS_ARENA >> PAGE_SHIFT))
+#define DMIO_STRESS_WAIT (60 * HZ)
 
 static char devs[256];
 module_param_string(devs, devs, sizeof(devs), 0444);
-MODULE_PARM_DESC(devs, "comma-separated block devices (opened exclusively, overwritten)");
+MODULE_PARM_DESC(devs,
+		 "comma-separated block devices (opened exclusively, overwritten)");
 static unsigned int threads = 4;
 module_param(threads, uint, 0444);
 MODULE_PARM_DESC(threads, "threads issuing requests (1-16, default 4)");
@@ -86,11 +87,14 @@ MODULE_PARM_DESC(regions, "result: regions in all requests");
 module_param(bytes, ulong, 0444);
 MODULE_PARM_DESC(bytes, "result: bytes moved (all regions)");
 module_param(errors, ulong, 0444);
-MODULE_PARM_DESC(errors, "result: requests that returned an error or error bits");
+MODULE_PARM_DESC(errors,
+		 "result: requests that returned an error or error bits");
 module_param(mismatches, ulong, 0444);
-MODULE_PARM_DESC(mismatches, "result: sectors read that were not what was written");
+MODULE_PARM_DESC(mismatches,
+		 "result: sectors read that were not what was written");
 module_param(lost, ulong, 0444);
-MODULE_PARM_DESC(lost, "result: async requests never called back (or threads stuck)");
+MODULE_PARM_DESC(lost,
+		 "result: async requests never called back (or threads stuck)");
 module_param(duplicates, ulong, 0444);
 MODULE_PARM_DESC(duplicates, "result: callbacks beyond the first of a request");
 module_param(kind_pl, ulong, 0444);
@@ -100,21 +104,23 @@ MODULE_PARM_DESC(kind_bvec, "result: bio_vec requests");
 module_param(kind_vm, ulong, 0444);
 MODULE_PARM_DESC(kind_vm, "result: vmalloc requests");
 module_param(dmio_started, ulong, 0444);
-MODULE_PARM_DESC(dmio_started, "result: requests dm-io counted as started meanwhile");
+MODULE_PARM_DESC(dmio_started,
+		 "result: requests dm-io counted as started meanwhile");
 module_param(dmio_completed, ulong, 0444);
-MODULE_PARM_DESC(dmio_completed, "result: requests dm-io counted as completed meanwhile");
+MODULE_PARM_DESC(dmio_completed,
+		 "result: requests dm-io counted as completed meanwhile");
 
 enum dmio_stress_kind { STRESS_PL, STRESS_BVEC, STRESS_VM, STRESS_KINDS };
 
 struct dmio_stress_dev {
 	struct dmio_bdev_ref ref;
-	sector_t slice;			/* sectors per thread */
-	unsigned int align;		/* logical block size in sectors */
+	sector_t slice; /* sectors per thread */
+	unsigned int align; /* logical block size in sectors */
 };
 
 static struct dmio_stress_dev dev[DMIO_STRESS_MAX_DEVS];
 static unsigned int nr_devs;
-static bool dev_align_one;		/* some device has 512-byte blocks */
+static bool dev_align_one; /* some device has 512-byte blocks */
 static atomic64_t next_wid = ATOMIC64_INIT(0);
 
 /* A run of buffer memory: directly addressable, a multiple of 512 bytes. */
@@ -134,7 +140,7 @@ struct dmio_stress_req {
 	sector_t count;
 	u64 wid;
 	/* the buffer */
-	unsigned int first_page, nr_pages;	/* of the thread's pages */
+	unsigned int first_page, nr_pages; /* of the thread's pages */
 	unsigned int first_vec;
 	unsigned int vm_off;
 	unsigned int offset;
@@ -158,9 +164,9 @@ struct dmio_stress_thread {
 	struct rnd_state rnd;
 	struct task_struct *task;
 	struct completion exited;
-	unsigned long deadline;		/* end of the random phase */
-	bool leak;			/* I/O may still use the memory */
-	u64 *shadow[DMIO_STRESS_MAX_DEVS];	/* (wid << 32) | sector in buffer */
+	unsigned long deadline; /* end of the random phase */
+	bool leak; /* I/O may still use the memory */
+	u64 *shadow[DMIO_STRESS_MAX_DEVS]; /* (wid << 32) | sector in buffer */
 	struct page **pages;
 	struct page_list *pl;
 	struct bio_vec *bvec;
@@ -180,8 +186,8 @@ static u32 dmio_stress_rand(struct dmio_stress_thread *t, u32 n)
 /* The 64-bit word @w of sector @boff of the buffer of write @wid. */
 static u64 dmio_stress_word(u64 wid, u64 boff, unsigned int w)
 {
-	u64 x = wid * 0x9e3779b97f4a7c15ULL ^ (boff * 64 + w + 1) *
-		0xc2b2ae3d27d4eb4fULL;
+	u64 x = wid * 0x9e3779b97f4a7c15ULL ^
+		(boff * 64 + w + 1) * 0xc2b2ae3d27d4eb4fULL;
 
 	x ^= x >> 29;
 	x *= 0xbf58476d1ce4e5b9ULL;
@@ -248,8 +254,10 @@ static void dmio_stress_layout(struct dmio_stress_thread *t,
 	q->nr_segs = 0;
 	switch (q->kind) {
 	case STRESS_PL:
-		q->offset = small ? dmio_stress_rand(t, PAGE_SIZE / SECTOR_SIZE) *
-				    SECTOR_SIZE : 0;
+		q->offset =
+			small ? dmio_stress_rand(t, PAGE_SIZE / SECTOR_SIZE) *
+					SECTOR_SIZE :
+				0;
 		q->nr_pages = DIV_ROUND_UP(q->offset + len, PAGE_SIZE);
 		for (i = 0; i < q->nr_pages; i++) {
 			struct page_list *pl = &t->pl[q->first_page + i];
@@ -273,17 +281,20 @@ static void dmio_stress_layout(struct dmio_stress_thread *t,
 			bool room = pages - i > (len - done) / PAGE_SIZE + 2;
 
 			if (small && room) {
-				off = dmio_stress_rand(t, PAGE_SIZE / SECTOR_SIZE) *
+				off = dmio_stress_rand(t, PAGE_SIZE /
+								  SECTOR_SIZE) *
 				      SECTOR_SIZE;
-				n = (1 + dmio_stress_rand(t, (PAGE_SIZE - off) /
-							  SECTOR_SIZE)) *
+				n = (1 +
+				     dmio_stress_rand(t, (PAGE_SIZE - off) /
+								 SECTOR_SIZE)) *
 				    SECTOR_SIZE;
 			}
 			n = min(n, len - done);
 			bv->bv_page = t->pages[q->first_page + i];
 			bv->bv_len = n;
 			bv->bv_offset = off;
-			q->segs[q->nr_segs].addr = page_address(bv->bv_page) + off;
+			q->segs[q->nr_segs].addr =
+				page_address(bv->bv_page) + off;
 			q->segs[q->nr_segs++].len = n;
 			done += n;
 		}
@@ -293,8 +304,9 @@ static void dmio_stress_layout(struct dmio_stress_thread *t,
 		q->vm_off = rounddown(part * (DMIO_STRESS_ARENA * 2 / parts),
 				      PAGE_SIZE);
 		if (small)
-			q->vm_off += dmio_stress_rand(t, PAGE_SIZE / SECTOR_SIZE) *
-				     SECTOR_SIZE;
+			q->vm_off +=
+				dmio_stress_rand(t, PAGE_SIZE / SECTOR_SIZE) *
+				SECTOR_SIZE;
 		q->segs[0].addr = t->vm + q->vm_off;
 		q->segs[0].len = len;
 		q->nr_segs = 1;
@@ -360,8 +372,10 @@ static bool dmio_stress_pick(struct dmio_stress_thread *t, unsigned int i,
 			if (dev[d].slice < q->count || dev[d].align > align)
 				continue;
 			s = t->id * dev[d].slice +
-			    dmio_stress_rand(t, (dev[d].slice - q->count) /
-					     align + 1) * align;
+			    dmio_stress_rand(t,
+					     (dev[d].slice - q->count) / align +
+						     1) *
+				    align;
 			if (!dmio_stress_overlaps(t, i, q, q->nr, d, s,
 						  q->count))
 				break;
@@ -480,11 +494,13 @@ static void dmio_stress_account(struct dmio_stress_thread *t,
 		st->writes++;
 		for (k = 0; k < q->nr; k++) {
 			sh = t->shadow[q->devno[k]] +
-			     (q->where[k].sector - t->id * dev[q->devno[k]].slice);
+			     (q->where[k].sector -
+			      t->id * dev[q->devno[k]].slice);
 			for (i = 0; i < q->count; i++)
 				/* a failed region's contents are unknown */
-				sh[i] = q->ret || (q->error & BIT(k)) ? 0 :
-					q->wid << 32 | i;
+				sh[i] = q->ret || (q->error & BIT(k)) ?
+						0 :
+						q->wid << 32 | i;
 		}
 		return;
 	}
@@ -494,14 +510,14 @@ static void dmio_stress_account(struct dmio_stress_thread *t,
 	sh = t->shadow[q->devno[0]] +
 	     (q->where[0].sector - t->id * dev[q->devno[0]].slice);
 	for (i = 0; (p = dmio_stress_next(&it)); i++) {
-		if (!sh[i] || dmio_stress_match(p, sh[i] >> 32,
-						(u32)sh[i]))
+		if (!sh[i] || dmio_stress_match(p, sh[i] >> 32, (u32)sh[i]))
 			continue;
 		if (!st->mismatches)
 			pr_err("dm-io-stress: thread %u: %s %s read of %pg sector %llu: buffer sector %u is not write %llu's sector %u\n",
 			       t->id, q->async ? "async" : "sync",
-			       q->kind == STRESS_PL ? "page-list" :
-			       q->kind == STRESS_BVEC ? "bvec" : "vm",
+			       q->kind == STRESS_PL   ? "page-list" :
+			       q->kind == STRESS_BVEC ? "bvec" :
+							"vm",
 			       q->where[0].bdev,
 			       (unsigned long long)q->where[0].sector + i, i,
 			       sh[i] >> 32, (u32)sh[i]);
@@ -763,8 +779,8 @@ static int __init dmio_stress_init(void)
 	dmio_started = dmio_requests_started() - s0;
 	dmio_completed = dmio_requests_completed() - c0;
 	pr_info("dm-io-stress: %lu requests (%lu sync, %lu async; %lu reads, %lu writes; %lu regions, %lu MiB), %lu errors, %lu mismatched sectors, %lu lost, %lu duplicate callbacks\n",
-		requests, sync_requests, async_requests, reads, writes,
-		regions, bytes >> 20, errors, mismatches, lost, duplicates);
+		requests, sync_requests, async_requests, reads, writes, regions,
+		bytes >> 20, errors, mismatches, lost, duplicates);
 	if (pin) {
 		/* I/O may still arrive in this module's memory and code */
 		__module_get(THIS_MODULE);
