@@ -34,7 +34,13 @@ run() {
 	return $_rc
 }
 
-klog_lines() { dmesg 2>/dev/null | wc -l; }
+# klog_mark: a unique line in the kernel log; klog_since: the log after it
+# (a line count would break once the log buffer wraps)
+klog_mark() {
+	KLOG_MARK="dm-io-module.sh: mark $$.$(date +%s%N)"
+	echo "$KLOG_MARK" > /dev/kmsg
+}
+klog_since() { dmesg 2>/dev/null | sed -n "/$KLOG_MARK/,\$p" | tail -n +2; }
 
 tap_header
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
@@ -112,20 +118,19 @@ fi
 if loaded dm_io; then
 	tap_skip "insmod dm-io-test.ko fails without dm_io" "dm_io is still loaded"
 else
-	before=$(klog_lines)
+	klog_mark
 	if run insmod "$TEST_KO"; then
 		tap_fail "insmod dm-io-test.ko fails without dm_io (it loaded)"
 		run rmmod dm_io_test
 	elif loaded dm_io_test; then
 		tap_fail "insmod dm-io-test.ko fails without dm_io (failed, but the module is present)"
 	else
-		unknown=$(dmesg 2>/dev/null | tail -n +"$((before + 1))" |
-			grep -c 'dm_io_test: Unknown symbol dm_io_')
+		unknown=$(klog_since | grep -c 'dm_io_test: Unknown symbol dm_io_')
 		if [ "$unknown" -gt 0 ]; then
 			tap_ok "insmod dm-io-test.ko fails without dm_io ($unknown unknown dm_io_* symbols)"
 		else
 			tap_diag "kernel log since insmod:"
-			dmesg 2>/dev/null | tail -n +"$((before + 1))" | sed 's/^/#   /'
+			klog_since | sed 's/^/#   /'
 			tap_fail "insmod dm-io-test.ko fails without dm_io: no 'Unknown symbol dm_io_*' in the kernel log"
 		fi
 	fi

@@ -29,9 +29,9 @@ cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 . ./iomirror-lib.sh
 
+[ -e /proc/self/fail-nth ] || { tap_header; tap_skip_all "no /proc/self/fail-nth (CONFIG_FAULT_INJECTION)"; }
 PY=$(command -v python3)
 [ -n "$PY" ] || { tap_header; tap_skip_all "python3 not found"; }
-[ -e /proc/self/fail-nth ] || { tap_header; tap_skip_all "no /proc/self/fail-nth (CONFIG_FAULT_INJECTION)"; }
 for f in failslab fail_page_alloc; do
 	v=$(cat /sys/kernel/debug/$f/ignore-gfp-wait 2>/dev/null)
 	[ "$v" = N ] || { tap_header; tap_skip_all "$f ignore-gfp-wait is '$v', not N: fail-nth would skip sleeping allocations"; }
