@@ -12,9 +12,12 @@
 
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 
 #include "dm-io.h"
 #include "dm-io-boundary.h"
@@ -97,18 +100,52 @@ void dm_io_stats_read(struct dm_io_stats *stats,
 }
 EXPORT_SYMBOL_GPL(dm_io_stats_read);
 
-/* One read-only debugfs file per field of struct dm_io_stats_values. */
+/*
+ * One read-only debugfs file per field of struct dm_io_stats_values, with
+ * ->read_iter (not the proxied ->read of DEFINE_DEBUGFS_ATTRIBUTE), so
+ * kernel_read() works on it too; debugfs_file_get() keeps the handle alive
+ * while it is read.
+ */
+static ssize_t dmio_stats_read(struct kiocb *iocb, struct iov_iter *to,
+			       size_t offset)
+{
+	struct dentry *dentry = iocb->ki_filp->f_path.dentry;
+	struct dm_io_stats_values v;
+	char buf[24];
+	size_t len, n;
+	int r;
+
+	r = debugfs_file_get(dentry);
+	if (r)
+		return r;
+	dm_io_stats_read(file_inode(iocb->ki_filp)->i_private, &v);
+	debugfs_file_put(dentry);
+
+	if (offset == offsetof(struct dm_io_stats_values, reserve_pages))
+		len = scnprintf(buf, sizeof(buf), "%u\n", v.reserve_pages);
+	else
+		len = scnprintf(buf, sizeof(buf), "%llu\n",
+				*(u64 *)((char *)&v + offset));
+	if (iocb->ki_pos >= len)
+		return 0;
+	n = copy_to_iter(buf + iocb->ki_pos, len - iocb->ki_pos, to);
+	iocb->ki_pos += n;
+	return n;
+}
+
 #define DMIO_STATS_FILE(field)						\
-static int dmio_stats_get_##field(void *data, u64 *val)		\
+static ssize_t dmio_stats_read_##field(struct kiocb *iocb,		\
+				       struct iov_iter *to)		\
 {									\
-	struct dm_io_stats_values v;					\
-									\
-	dm_io_stats_read(data, &v);					\
-	*val = v.field;							\
-	return 0;							\
+	return dmio_stats_read(iocb, to,				\
+			       offsetof(struct dm_io_stats_values, field)); \
 }									\
-DEFINE_DEBUGFS_ATTRIBUTE(dmio_stats_fops_##field,			\
-			 dmio_stats_get_##field, NULL, "%llu\n")
+static const struct file_operations dmio_stats_fops_##field = {	\
+	.owner = THIS_MODULE,						\
+	.open = simple_open,						\
+	.read_iter = dmio_stats_read_##field,				\
+	.llseek = default_llseek,					\
+}
 
 DMIO_STATS_FILE(requests);
 DMIO_STATS_FILE(bytes);
