@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// request.h - one dm-io request: its completion counter and error bitset.
+// request.h - one dm-io request: its completion counter, its error bitset
+// and its unsupported bitset (regions whose device lacks the op).
 //
 // A request lives in a DMIO_REQUEST_BYTES object from the C side's mempool,
 // or, when it is exactly one bio, in that bio's front pad (a "solo"
 // request: no pool object, no submitter reference).  A pooled request starts
 // with one reference held by the submitter; every bio takes one more before
-// it is submitted.  Whoever drops the last reference reads the error bitset,
+// it is submitted.  Whoever drops the last reference reads the bitsets,
 // gives the memory back (to the pool, or by releasing the solo bio) and only
 // then calls the notify function, so the callback may free its context,
 // issue new I/O or shrink the pool.
