@@ -457,7 +457,7 @@ leg_end() {
 # --- UML legs ---------------------------------------------------------------
 # leg_uml base|debug
 leg_uml() {
-	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko lab=UML
+	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko undef lab=UML
 	if [ "$kind" = base ]; then
 		out=$DMIO_ROOT/build/check
 		stage=$DMIO_ROOT/build/uml
@@ -507,11 +507,15 @@ leg_uml() {
 	fi
 	if [ "$kind" = debug ]; then
 		bad=
+		# here-strings: "nm | grep -q" fails under pipefail when grep
+		# exits before nm has written everything (SIGPIPE)
 		for ko in dm-io.ko targets/dm-iomirror.ko tests/kunit/dm-io-test.ko; do
-			nm -u "$stage/$ko" 2>/dev/null | grep -q ' __asan_' || bad+=" $ko(KASAN)"
-			nm -u "$stage/$ko" 2>/dev/null | grep -q ' __ubsan_handle_' || bad+=" $ko(UBSAN)"
+			undef=$(nm -u "$stage/$ko" 2>/dev/null)
+			grep -q ' __asan_' <<<"$undef" || bad+=" $ko(KASAN)"
+			grep -q ' __ubsan_handle_' <<<"$undef" || bad+=" $ko(UBSAN)"
 		done
-		nm -u "$stage/engine/dispatch.o" 2>/dev/null | grep -q ' __asan_' || bad+=" engine/dispatch.o(KASAN)"
+		undef=$(nm -u "$stage/engine/dispatch.o" 2>/dev/null)
+		grep -q ' __asan_' <<<"$undef" || bad+=" engine/dispatch.o(KASAN)"
 		if [ -z "$bad" ]; then
 			host_ok "debug build: dm-io.ko (C and C++ engine), dm-iomirror.ko, dm-io-test.ko instrumented by KASAN and UBSAN"
 		else
