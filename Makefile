@@ -17,8 +17,14 @@ targets: modules
 	$(MAKE) -C $(KDIR) M=$(PWD)/targets \
 		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
 
-# The KUnit test module, and the targets the selftests drive.
-tests: modules targets
+# The stress module (tests/stress/: plain C, also for distro kernels).
+stress: modules
+	$(MAKE) -C $(KDIR) M=$(PWD)/tests/stress \
+		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
+
+# The KUnit test module, the stress module, and the targets the selftests
+# drive.
+tests: modules targets stress
 	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit \
 		KBUILD_EXTRA_SYMBOLS=$(PWD)/Module.symvers modules
 
@@ -30,6 +36,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
 	$(MAKE) -C $(KDIR) M=$(PWD)/targets clean
 	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit clean
+	$(MAKE) -C $(KDIR) M=$(PWD)/tests/stress clean
 	rm -rf build
 
 # The whole test suite: installs what it needs, builds (or reuses) the UML
@@ -63,11 +70,21 @@ demo:
 bench:
 	./bench/run.sh
 
+# The static checks (scripts/lint.sh): checkpatch --strict, sparse (C=2
+# against the UML test kernel and the x86-64 headers), kernel-doc and
+# clang-format; one ok/not ok line each.  "make check" runs them first.
+# "make format" applies clang-format (.clang-format, engine/.clang-format).
+lint:
+	./scripts/lint.sh
+
+format:
+	./scripts/lint.sh --fix
+
 
 help:
 	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
 	@echo "make targets                build the dm targets built on dm-io (dm-iomirror.ko)"
-	@echo "make tests                  build the targets and the KUnit test module as well"
+	@echo "make tests                  build the targets, the KUnit test module and the stress module as well"
 	@echo "make install                install dm-io.ko and the targets (honours INSTALL_MOD_PATH)"
 	@echo "make check                  run the whole test suite (base UML, sanitizer UML and QEMU legs)"
 	@echo "make check-uml              ... only in the base UML kernel (the fast leg)"
@@ -75,6 +92,8 @@ help:
 	@echo "make check-qemu             ... only in Debian's stock kernel under QEMU (SMP, no KUnit)"
 	@echo "make demo                   show dm-io at work: a 2-leg mirror fails a leg and recovers"
 	@echo "make bench                  benchmark dm-io vs raw bios and the kernel's dm_io() (build/bench/results.md)"
+	@echo "make lint                   checkpatch --strict, sparse, kernel-doc, clang-format (also run by make check)"
+	@echo "make format                 reformat the C and C++ sources with clang-format"
 	@echo "make clean                  remove build products"
 
-.PHONY: all modules targets tests install clean check check-uml check-debug check-qemu demo bench help
+.PHONY: all modules targets stress tests install clean check check-uml check-debug check-qemu demo bench lint format help

@@ -18,19 +18,19 @@
 #define DMIO_BOUNDARY_H
 
 /* Kernel constants the engine needs (checked in dm-io.c). */
-#define DMIO_PAGE_SHIFT		12
-#define DMIO_PAGE_SIZE		(1u << DMIO_PAGE_SHIFT)
-#define DMIO_SECTOR_SHIFT	9
-#define DMIO_BIO_MAX_VECS	256u
-#define DMIO_MAX_REGIONS	(8u * (unsigned int)sizeof(unsigned long))
-#define DMIO_EINVAL		22
-#define DMIO_ENOMEM		12
+#define DMIO_PAGE_SHIFT 12
+#define DMIO_PAGE_SIZE 4096u
+#define DMIO_SECTOR_SHIFT 9
+#define DMIO_BIO_MAX_VECS 256u
+#define DMIO_MAX_REGIONS (8u * (unsigned int)sizeof(unsigned long))
+#define DMIO_EINVAL 22
+#define DMIO_ENOMEM 12
 
 /* Bytes the C side reserves for one request object of the engine. */
-#define DMIO_REQUEST_BYTES	96
-#define DMIO_REQUEST_ALIGN	8
+#define DMIO_REQUEST_BYTES 96
+#define DMIO_REQUEST_ALIGN 8
 /* Bytes (8-byte aligned) the engine reserves for a struct blk_plug. */
-#define DMIO_PLUG_BYTES		64
+#define DMIO_PLUG_BYTES 64
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,10 +58,10 @@ struct dmio_region {
 
 /* What the engine needs to know about a device, read once per region. */
 struct dmio_bdev_info {
-	unsigned long long nr_sectors;		/* capacity, 512-byte sectors */
-	unsigned int logical_block_size;	/* bytes */
-	unsigned int max_bio_bytes;		/* largest bio the device takes */
-	unsigned int max_segments;		/* most segments in one bio */
+	unsigned long long nr_sectors; /* capacity, 512-byte sectors */
+	unsigned int logical_block_size; /* bytes */
+	unsigned int max_bio_bytes; /* largest bio the device takes */
+	unsigned int max_segments; /* most segments in one bio */
 };
 
 enum dmio_buffer_kind {
@@ -77,44 +77,44 @@ typedef void (*dmio_ext_notify_fn)(unsigned long error_bits,
 
 /* What a request does to its regions. */
 enum dmio_op {
-	DMIO_OP_RW,		/* REQ_OP_READ or REQ_OP_WRITE, with a buffer */
-	DMIO_OP_DISCARD,	/* REQ_OP_DISCARD, no buffer */
-	DMIO_OP_WRITE_ZEROES,	/* REQ_OP_WRITE_ZEROES, no buffer */
+	DMIO_OP_RW, /* REQ_OP_READ or REQ_OP_WRITE, with a buffer */
+	DMIO_OP_DISCARD, /* REQ_OP_DISCARD, no buffer */
+	DMIO_OP_WRITE_ZEROES, /* REQ_OP_WRITE_ZEROES, no buffer */
 };
 
 /* How a device cuts a payload-less op, read once per region. */
 struct dmio_op_limits {
-	unsigned int max_sectors;	/* most per bio; 0: op not supported */
+	unsigned int max_sectors; /* most per bio; 0: op not supported */
 	/* sectors, >= 1: bios after the first start on a multiple of it */
 	unsigned int granularity;
-	unsigned long long start_sect;	/* partition start, for alignment */
+	unsigned long long start_sect; /* partition start, for alignment */
 };
 
 /* How a bio ended, for dmio_engine_bio_done(). */
 enum dmio_bio_status {
 	DMIO_BIO_OK,
 	DMIO_BIO_FAILED,
-	DMIO_BIO_UNSUPPORTED,	/* BLK_STS_NOTSUPP */
+	DMIO_BIO_UNSUPPORTED, /* BLK_STS_NOTSUPP */
 };
 
 /* One dm_io_*() call, after the op and flags were checked by the glue. */
 struct dmio_job {
 	const struct dmio_region *regions;
 	unsigned int nr_regions;
-	unsigned int opf;			/* blk_opf_t, passed to every bio */
-	unsigned int is_write;		/* the op is REQ_OP_WRITE */
-	unsigned int is_preflush;		/* REQ_PREFLUSH is set */
+	unsigned int opf; /* blk_opf_t, passed to every bio */
+	unsigned int is_write; /* the op is REQ_OP_WRITE */
+	unsigned int is_preflush; /* REQ_PREFLUSH is set */
 	enum dmio_buffer_kind kind;
-	unsigned int offset;		/* page list only: offset in 1st page */
-	const void *buffer;		/* page list, bio_vec array or vm addr */
-	dmio_notify_fn notify;		/* unless ext_notify is set */
+	unsigned int offset; /* page list only: offset in 1st page */
+	const void *buffer; /* page list, bio_vec array or vm addr */
+	dmio_notify_fn notify; /* unless ext_notify is set */
 	void *context;
 	/* Set by the extended API (dm_io_submit()); zero for the classic calls. */
 	enum dmio_op op;
-	unsigned int ioprio;		/* for every bio, if not 0 */
-	dmio_ext_notify_fn ext_notify;	/* if set, called instead of notify */
-	void *stats;			/* per-user statistics, or NULL */
-	unsigned int hooks;		/* call dmio_request_start()/_end() */
+	unsigned int ioprio; /* for every bio, if not 0 */
+	dmio_ext_notify_fn ext_notify; /* if set, called instead of notify */
+	void *stats; /* per-user statistics, or NULL */
+	unsigned int hooks; /* call dmio_request_start()/_end() */
 };
 
 /* ---- Implemented by the C++ engine, called from C. ---- */
@@ -151,8 +151,9 @@ void *dmio_request_alloc(void);
 void dmio_request_free(void *request);
 
 /* A bio from the dm-io bioset (GFP_NOIO, never fails), tagged for endio. */
-void *dmio_bio_alloc(void *bdev, unsigned long long sector, unsigned int nr_vecs,
-		     unsigned int opf, void *request, unsigned int region);
+void *dmio_bio_alloc(void *bdev, unsigned long long sector,
+		     unsigned int nr_vecs, unsigned int opf, void *request,
+		     unsigned int region);
 /*
  * A bio for a request of exactly this one bio: *@request_mem receives
  * DMIO_REQUEST_BYTES in the bio's front pad, which live as long as the bio.
@@ -164,7 +165,8 @@ void *dmio_bio_alloc_solo(void *bdev, unsigned long long sector,
 			  void **request_mem);
 void dmio_solo_release(void *bio);
 /* Adds @len bytes at byte @offset of @page (offset may exceed a page). */
-unsigned int dmio_bio_add(void *bio, void *page, unsigned int len, unsigned int offset);
+unsigned int dmio_bio_add(void *bio, void *page, unsigned int len,
+			  unsigned int offset);
 void dmio_bio_submit(void *bio);
 /* A payload-less bio (discard, write zeroes) covers @bytes. */
 void dmio_bio_set_size(void *bio, unsigned int bytes);

@@ -71,10 +71,11 @@ static inline void dmio_bdev_close(struct dmio_bdev_ref *ref)
  * @discard_granularity is in bytes.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-static inline int dmio_queue_set_op_limits(struct request_queue *q,
-					   unsigned int max_discard_sectors,
-					   unsigned int discard_granularity,
-					   unsigned int max_write_zeroes_sectors)
+static inline int
+dmio_queue_set_op_limits(struct request_queue *q,
+			 unsigned int max_discard_sectors,
+			 unsigned int discard_granularity,
+			 unsigned int max_write_zeroes_sectors)
 {
 	struct queue_limits lim = queue_limits_start_update(q);
 
@@ -84,10 +85,11 @@ static inline int dmio_queue_set_op_limits(struct request_queue *q,
 	return queue_limits_commit_update(q, &lim);
 }
 #else
-static inline int dmio_queue_set_op_limits(struct request_queue *q,
-					   unsigned int max_discard_sectors,
-					   unsigned int discard_granularity,
-					   unsigned int max_write_zeroes_sectors)
+static inline int
+dmio_queue_set_op_limits(struct request_queue *q,
+			 unsigned int max_discard_sectors,
+			 unsigned int discard_granularity,
+			 unsigned int max_write_zeroes_sectors)
 {
 	blk_queue_max_discard_sectors(q, max_discard_sectors);
 	q->limits.discard_granularity = discard_granularity;

@@ -17,9 +17,9 @@
 struct dmio_bio {
 	void *request;
 	u32 region;
-	bool solo;		/* @request is @solo_request */
+	bool solo; /* @request is @solo_request */
 	u64 solo_request[DMIO_REQUEST_BYTES / sizeof(u64)];
-	struct bio bio;		/* must be last */
+	struct bio bio; /* must be last */
 };
 
 struct dmio_counters {

@@ -22,14 +22,14 @@
 #include "dm-io-internal.h"
 
 /* Bios kept in reserve; enough because each is submitted before the next. */
-#define DMIO_BIO_RESERVE	16
+#define DMIO_BIO_RESERVE 16
 
 static struct kmem_cache *dmio_request_cache;
 static mempool_t dmio_request_pool;
 static struct bio_set dmio_bioset;
 
 static DEFINE_MUTEX(dmio_reserve_lock);
-static u64 dmio_pages_reserved;		/* under dmio_reserve_lock */
+static u64 dmio_pages_reserved; /* under dmio_reserve_lock */
 static unsigned int dmio_requests_reserved;
 
 int dmio_pools_init(void)
@@ -152,15 +152,16 @@ static struct dmio_bio *dmio_bio_new(void *bdev, unsigned long long sector,
 	struct bio *bio;
 
 	/* Never fails: GFP_NOIO waits for the bioset's reserve. */
-	bio = bio_alloc_bioset(bdev, nr_vecs, (__force blk_opf_t)opf,
-			       GFP_NOIO, &dmio_bioset);
+	bio = bio_alloc_bioset(bdev, nr_vecs, (__force blk_opf_t)opf, GFP_NOIO,
+			       &dmio_bioset);
 	bio->bi_iter.bi_sector = sector;
 	bio->bi_end_io = dmio_endio;
 	return container_of(bio, struct dmio_bio, bio);
 }
 
-void *dmio_bio_alloc(void *bdev, unsigned long long sector, unsigned int nr_vecs,
-		     unsigned int opf, void *request, unsigned int region)
+void *dmio_bio_alloc(void *bdev, unsigned long long sector,
+		     unsigned int nr_vecs, unsigned int opf, void *request,
+		     unsigned int region)
 {
 	struct dmio_bio *db = dmio_bio_new(bdev, sector, nr_vecs, opf);
 

@@ -29,7 +29,7 @@
 EXPORT_TRACEPOINT_SYMBOL_GPL(dm_io_submit);
 EXPORT_TRACEPOINT_SYMBOL_GPL(dm_io_complete);
 
-#define DMIO_STATS_NAME_MAX	32
+#define DMIO_STATS_NAME_MAX 32
 
 struct dmio_stats_pcpu {
 	u64 requests;
@@ -94,8 +94,8 @@ void dm_io_stats_read(struct dm_io_stats *stats,
 		completed += READ_ONCE(c->completed);
 	}
 	/* unlocked sums: a completion may be seen before its start */
-	values->in_flight = values->requests > completed ?
-			    values->requests - completed : 0;
+	values->in_flight =
+		values->requests > completed ? values->requests - completed : 0;
 	values->reserve_pages = stats->reserve_pages;
 }
 EXPORT_SYMBOL_GPL(dm_io_stats_read);
@@ -133,19 +133,20 @@ static ssize_t dmio_stats_read(struct kiocb *iocb, struct iov_iter *to,
 	return n;
 }
 
-#define DMIO_STATS_FILE(field)						\
-static ssize_t dmio_stats_read_##field(struct kiocb *iocb,		\
-				       struct iov_iter *to)		\
-{									\
-	return dmio_stats_read(iocb, to,				\
-			       offsetof(struct dm_io_stats_values, field)); \
-}									\
-static const struct file_operations dmio_stats_fops_##field = {	\
-	.owner = THIS_MODULE,						\
-	.open = simple_open,						\
-	.read_iter = dmio_stats_read_##field,				\
-	.llseek = default_llseek,					\
-}
+#define DMIO_STATS_FILE(field)                                             \
+	static ssize_t dmio_stats_read_##field(struct kiocb *iocb,         \
+					       struct iov_iter *to)        \
+	{                                                                  \
+		return dmio_stats_read(iocb, to,                           \
+				       offsetof(struct dm_io_stats_values, \
+						field));                   \
+	}                                                                  \
+	static const struct file_operations dmio_stats_fops_##field = {    \
+		.owner = THIS_MODULE,                                      \
+		.open = simple_open,                                       \
+		.read_iter = dmio_stats_read_##field,                      \
+		.llseek = default_llseek,                                  \
+	}
 
 DMIO_STATS_FILE(requests);
 DMIO_STATS_FILE(bytes);

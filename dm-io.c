@@ -27,28 +27,40 @@
 #include "dm-io-internal.h"
 #include "dm_io_trace.h"
 
-/* The engine sees the kernel's structures through mirrors: keep them equal. */
-#define DMIO_SAME_FIELD(a, fa, b, fb)					\
-	static_assert(offsetof(a, fa) == offsetof(b, fb) &&		\
-		      sizeof_field(a, fa) == sizeof_field(b, fb))
+/*
+ * The engine sees the kernel's structures through mirrors: keep them equal.
+ * Offset and size in two macros: each names a field once (checkpatch).
+ */
+#define DMIO_SAME_OFFSET(a, fa, b, fb) \
+	static_assert(offsetof(a, fa) == offsetof(b, fb))
+#define DMIO_SAME_SIZE(a, fa, b, fb) \
+	static_assert(sizeof_field(a, fa) == sizeof_field(b, fb))
 
 static_assert(sizeof(struct dmio_page_list) == sizeof(struct page_list));
-DMIO_SAME_FIELD(struct dmio_page_list, next, struct page_list, next);
-DMIO_SAME_FIELD(struct dmio_page_list, page, struct page_list, page);
+DMIO_SAME_OFFSET(struct dmio_page_list, next, struct page_list, next);
+DMIO_SAME_SIZE(struct dmio_page_list, next, struct page_list, next);
+DMIO_SAME_OFFSET(struct dmio_page_list, page, struct page_list, page);
+DMIO_SAME_SIZE(struct dmio_page_list, page, struct page_list, page);
 static_assert(sizeof(struct dmio_bvec) == sizeof(struct bio_vec));
-DMIO_SAME_FIELD(struct dmio_bvec, page, struct bio_vec, bv_page);
-DMIO_SAME_FIELD(struct dmio_bvec, len, struct bio_vec, bv_len);
-DMIO_SAME_FIELD(struct dmio_bvec, offset, struct bio_vec, bv_offset);
+DMIO_SAME_OFFSET(struct dmio_bvec, page, struct bio_vec, bv_page);
+DMIO_SAME_SIZE(struct dmio_bvec, page, struct bio_vec, bv_page);
+DMIO_SAME_OFFSET(struct dmio_bvec, len, struct bio_vec, bv_len);
+DMIO_SAME_SIZE(struct dmio_bvec, len, struct bio_vec, bv_len);
+DMIO_SAME_OFFSET(struct dmio_bvec, offset, struct bio_vec, bv_offset);
+DMIO_SAME_SIZE(struct dmio_bvec, offset, struct bio_vec, bv_offset);
 static_assert(sizeof(struct dmio_region) == sizeof(struct io_region));
-DMIO_SAME_FIELD(struct dmio_region, bdev, struct io_region, bdev);
-DMIO_SAME_FIELD(struct dmio_region, sector, struct io_region, sector);
-DMIO_SAME_FIELD(struct dmio_region, count, struct io_region, count);
+DMIO_SAME_OFFSET(struct dmio_region, bdev, struct io_region, bdev);
+DMIO_SAME_SIZE(struct dmio_region, bdev, struct io_region, bdev);
+DMIO_SAME_OFFSET(struct dmio_region, sector, struct io_region, sector);
+DMIO_SAME_SIZE(struct dmio_region, sector, struct io_region, sector);
+DMIO_SAME_OFFSET(struct dmio_region, count, struct io_region, count);
+DMIO_SAME_SIZE(struct dmio_region, count, struct io_region, count);
 static_assert(__same_type(dmio_notify_fn, io_notify_fn));
 static_assert(__same_type(dmio_ext_notify_fn, dm_io_ext_notify_fn));
 static_assert(sizeof(unsigned int) == sizeof(blk_opf_t));
 static_assert(sizeof(unsigned long long) == sizeof(u64));
 static_assert(sizeof(unsigned long) == sizeof(void *));
-static_assert(DMIO_PAGE_SHIFT == PAGE_SHIFT);
+static_assert(DMIO_PAGE_SHIFT == PAGE_SHIFT && DMIO_PAGE_SIZE == PAGE_SIZE);
 static_assert(DMIO_SECTOR_SHIFT == SECTOR_SHIFT);
 static_assert(DMIO_BIO_MAX_VECS == BIO_MAX_VECS);
 static_assert(DMIO_MAX_REGIONS == DM_IO_MAX_REGIONS);
@@ -58,19 +70,19 @@ static_assert(sizeof(struct blk_plug) <= DMIO_PLUG_BYTES &&
 static_assert(__alignof__(struct dmio_bio) >= DMIO_REQUEST_ALIGN);
 
 /* Flags a caller may add to REQ_OP_READ or REQ_OP_WRITE. */
-#define DMIO_FLAGS	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | \
-			 REQ_NOMERGE | REQ_IDLE | REQ_FUA | REQ_PREFLUSH |    \
-			 REQ_RAHEAD | REQ_BACKGROUND)
+#define DMIO_FLAGS                                                          \
+	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | REQ_NOMERGE | \
+	 REQ_IDLE | REQ_FUA | REQ_PREFLUSH | REQ_RAHEAD | REQ_BACKGROUND)
 #define DMIO_WRITE_FLAGS (REQ_FUA | REQ_PREFLUSH)
 /* Flags a caller may add to REQ_OP_DISCARD and REQ_OP_WRITE_ZEROES. */
-#define DMIO_PAYLOADLESS_FLAGS (REQ_FAILFAST_MASK | REQ_SYNC | REQ_IDLE | \
-				REQ_NOMERGE | REQ_BACKGROUND)
+#define DMIO_PAYLOADLESS_FLAGS \
+	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_IDLE | REQ_NOMERGE | REQ_BACKGROUND)
 
 /* A local the code fills completely: not worth -ftrivial-auto-var-init. */
-#define DMIO_NO_AUTOINIT	__attribute__((__uninitialized__))
+#define DMIO_NO_AUTOINIT __attribute__((__uninitialized__))
 
 /* Largest bio dm-io builds, whatever the device allows. */
-#define DMIO_MAX_BIO_BYTES	SZ_1G
+#define DMIO_MAX_BIO_BYTES SZ_1G
 
 DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
 
@@ -84,8 +96,8 @@ static inline unsigned int dmio_tracing(void)
 
 void dmio_warn_invalid(const char *what, unsigned int region)
 {
-	pr_warn_ratelimited("dm-io: invalid request: %s (region %u)\n",
-			    what, region);
+	pr_warn_ratelimited("dm-io: invalid request: %s (region %u)\n", what,
+			    region);
 }
 
 static int dmio_invalid(const char *what)
@@ -100,7 +112,8 @@ void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
 
 	info->nr_sectors = bdev_nr_sectors(bdev);
 	info->logical_block_size = queue_logical_block_size(q);
-	info->max_bio_bytes = min_t(u64, (u64)queue_max_sectors(q) << SECTOR_SHIFT,
+	info->max_bio_bytes = min_t(u64,
+				    (u64)queue_max_sectors(q) << SECTOR_SHIFT,
 				    DMIO_MAX_BIO_BYTES);
 	info->max_segments = queue_max_segments(q);
 }
@@ -116,11 +129,13 @@ void dmio_bdev_query_op(void *bdev, enum dmio_op op,
 		/* bi_size is 32 bits, and a discard ends on the granularity */
 		gran = max(bdev_discard_granularity(b) >> SECTOR_SHIFT, 1U);
 		max = min(bdev_max_discard_sectors(b),
-			  rounddown(UINT_MAX, gran << SECTOR_SHIFT) >> SECTOR_SHIFT);
+			  rounddown(UINT_MAX, gran << SECTOR_SHIFT) >>
+				  SECTOR_SHIFT);
 		if (max >= gran)
 			max = rounddown(max, gran);
 	} else {
-		max = min(bdev_write_zeroes_sectors(b), UINT_MAX >> SECTOR_SHIFT);
+		max = min(bdev_write_zeroes_sectors(b),
+			  UINT_MAX >> SECTOR_SHIFT);
 	}
 	/* whole logical blocks; a limit below one block cannot be used */
 	limits->max_sectors = round_down(max, block);
@@ -142,7 +157,8 @@ int dmio_vm_covers(const void *addr, unsigned long long bytes)
 		return 1;
 	if (check_add_overflow(start, (unsigned long)bytes - 1, &last))
 		return 0;
-	return is_vmalloc_addr((void *)start) && vmalloc_to_page((void *)start) &&
+	return is_vmalloc_addr((void *)start) &&
+	       vmalloc_to_page((void *)start) &&
 	       is_vmalloc_addr((void *)last) && vmalloc_to_page((void *)last);
 }
 
@@ -173,11 +189,12 @@ void dmio_vm_invalidate(const void *addr, unsigned long long bytes)
 	}
 }
 
-unsigned int dmio_bio_add(void *bio, void *page, unsigned int len, unsigned int offset)
+unsigned int dmio_bio_add(void *bio, void *page, unsigned int len,
+			  unsigned int offset)
 {
 	struct page *first;
 
-	if (unlikely(!page))	/* a vmalloc page that went away */
+	if (unlikely(!page)) /* a vmalloc page that went away */
 		return 0;
 	first = nth_page((struct page *)page, offset >> PAGE_SHIFT);
 
@@ -431,8 +448,8 @@ static void dmio_ext_sync_notify(unsigned long error_bits,
 }
 
 int dm_io_submit(unsigned int num_regions, const struct io_region *where,
-		 const struct dm_io_ext_request *req,
-		 unsigned long *error_bits, unsigned long *unsup_bits)
+		 const struct dm_io_ext_request *req, unsigned long *error_bits,
+		 unsigned long *unsup_bits)
 {
 	struct dmio_ext_waiter w;
 	struct dmio_job job;
@@ -476,8 +493,8 @@ int dm_io_sync(unsigned int num_regions, const struct io_region *where,
 	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
 
-	r = dmio_job_init(&job, num_regions, where, rw,
-			  DMIO_BUFFER_PAGE_LIST, pl);
+	r = dmio_job_init(&job, num_regions, where, rw, DMIO_BUFFER_PAGE_LIST,
+			  pl);
 	if (r)
 		return r;
 	job.offset = offset;
@@ -492,8 +509,8 @@ int dm_io_async(unsigned int num_regions, const struct io_region *where,
 	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
 
-	r = dmio_job_init(&job, num_regions, where, rw,
-			  DMIO_BUFFER_PAGE_LIST, pl);
+	r = dmio_job_init(&job, num_regions, where, rw, DMIO_BUFFER_PAGE_LIST,
+			  pl);
 	if (r)
 		return r;
 	job.offset = offset;
@@ -516,8 +533,8 @@ int dm_io_sync_bvec(unsigned int num_regions, const struct io_region *where,
 EXPORT_SYMBOL_GPL(dm_io_sync_bvec);
 
 int dm_io_async_bvec(unsigned int num_regions, const struct io_region *where,
-		     blk_opf_t rw, const struct bio_vec *bvec,
-		     io_notify_fn fn, void *context)
+		     blk_opf_t rw, const struct bio_vec *bvec, io_notify_fn fn,
+		     void *context)
 {
 	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
@@ -557,14 +574,14 @@ EXPORT_SYMBOL_GPL(dm_io_async_vm);
 
 /* ---- Counters for the project's tests (dm-io-internal.h) ---- */
 
-#define DMIO_COUNTER_SUM(field)						\
-({									\
-	u64 sum = 0;							\
-	int cpu;							\
-	for_each_possible_cpu(cpu)					\
-		sum += per_cpu(dmio_counters, cpu).field;		\
-	sum;								\
-})
+#define DMIO_COUNTER_SUM(field)                                   \
+	({                                                        \
+		u64 sum = 0;                                      \
+		int cpu;                                          \
+		for_each_possible_cpu(cpu)                        \
+			sum += per_cpu(dmio_counters, cpu).field; \
+		sum;                                              \
+	})
 
 u64 dmio_bios_submitted(void)
 {

@@ -13,7 +13,7 @@
 #define DMIO_DM_IO_H
 
 #include <linux/blk_types.h>
-#include <linux/dm-io.h>	/* struct page_list, io_notify_fn */
+#include <linux/dm-io.h> /* struct page_list, io_notify_fn */
 #include <linux/types.h>
 
 /**
@@ -33,7 +33,7 @@ struct io_region {
 };
 
 /* Most regions one request can name: one bit each in the result. */
-#define DM_IO_MAX_REGIONS	BITS_PER_LONG
+#define DM_IO_MAX_REGIONS BITS_PER_LONG
 
 /**
  * dm_io_get() - reserve resources for I/O a caller expects to have in flight
@@ -156,8 +156,8 @@ int dm_io_sync_bvec(unsigned int num_regions, const struct io_region *where,
  * Return: as for dm_io_async().
  */
 int dm_io_async_bvec(unsigned int num_regions, const struct io_region *where,
-		     blk_opf_t rw, const struct bio_vec *bvec,
-		     io_notify_fn fn, void *context);
+		     blk_opf_t rw, const struct bio_vec *bvec, io_notify_fn fn,
+		     void *context);
 
 /**
  * dm_io_sync_vm() - synchronous I/O on a vmalloc'd buffer
@@ -305,8 +305,8 @@ struct dm_io_ext_request {
  * -EINVAL on bad input.
  */
 int dm_io_submit(unsigned int num_regions, const struct io_region *where,
-		 const struct dm_io_ext_request *req,
-		 unsigned long *error_bits, unsigned long *unsup_bits);
+		 const struct dm_io_ext_request *req, unsigned long *error_bits,
+		 unsigned long *unsup_bits);
 
 /**
  * struct dm_io_stats_values - a snapshot of a user's statistics

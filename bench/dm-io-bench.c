@@ -57,19 +57,20 @@
 
 MODULE_IMPORT_NS(DM_IO_INTERNAL);
 
-#define BENCH_MAX_BYTES		SZ_1M
-#define BENCH_MAX_PAGES		(BENCH_MAX_BYTES >> PAGE_SHIFT)
-#define BENCH_MAX_DEPTH		32
-#define BENCH_MAX_REGIONS	64
-#define BENCH_MAX_CONTENDERS	12
-#define BENCH_MAX_DEVS		4
-#define BENCH_MAX_TICKS		16384
+#define BENCH_MAX_BYTES SZ_1M
+#define BENCH_MAX_PAGES (BENCH_MAX_BYTES >> PAGE_SHIFT)
+#define BENCH_MAX_DEPTH 32
+#define BENCH_MAX_REGIONS 64
+#define BENCH_MAX_CONTENDERS 12
+#define BENCH_MAX_DEVS 4
+#define BENCH_MAX_TICKS 16384
 /* Space between regions, so that a plug never merges two of them. */
-#define BENCH_GAP_BYTES		SZ_4K
+#define BENCH_GAP_BYTES SZ_4K
 
 static char *devs = "";
 module_param(devs, charp, 0444);
-MODULE_PARM_DESC(devs, "devices to run on: name:path[,name:path...] (empty: load only)");
+MODULE_PARM_DESC(devs,
+		 "devices to run on: name:path[,name:path...] (empty: load only)");
 static unsigned int time_ms = 250;
 module_param(time_ms, uint, 0444);
 MODULE_PARM_DESC(time_ms, "length of one measurement in ms");
@@ -81,16 +82,20 @@ module_param(reps, uint, 0444);
 MODULE_PARM_DESC(reps, "repetitions of each measurement");
 static unsigned int slices = 10;
 module_param(slices, uint, 0444);
-MODULE_PARM_DESC(slices, "a repetition gives each contender time_ms in this many interleaved slices");
+MODULE_PARM_DESC(slices,
+		 "a repetition gives each contender time_ms in this many interleaved slices");
 static char *only = "";
 module_param(only, charp, 0444);
-MODULE_PARM_DESC(only, "run only cases whose name contains one of these comma-separated strings");
+MODULE_PARM_DESC(only,
+		 "run only cases whose name contains one of these comma-separated strings");
 static char *contenders = "ours,raw,kernel";
 module_param(contenders, charp, 0444);
-MODULE_PARM_DESC(contenders, "comma-separated: ours, kernel, raw[+plug][+q2][+vm][+mp][+bs]");
+MODULE_PARM_DESC(contenders,
+		 "comma-separated: ours, kernel, raw[+plug][+q2][+vm][+mp][+bs]");
 static bool micro;
 module_param(micro, bool, 0444);
-MODULE_PARM_DESC(micro, "time single operations (plug, queries, allocations...) first");
+MODULE_PARM_DESC(micro,
+		 "time single operations (plug, queries, allocations...) first");
 
 /* ---- cases and contenders ------------------------------------------------- */
 
@@ -100,24 +105,27 @@ static const char *const kind_suffix[] = { "", "_bvec", "_vm" };
 struct bench_case {
 	enum bench_kind kind;
 	bool sync;
-	unsigned int size;		/* bytes per region */
-	unsigned int depth;		/* requests in flight (async) */
-	unsigned int nr;		/* regions */
+	unsigned int size; /* bytes per region */
+	unsigned int depth; /* requests in flight (async) */
+	unsigned int nr; /* regions */
 	char name[48];
 };
 
 enum who_type { W_OURS, W_RAW, W_KERNEL };
 
-#define RAW_PLUG	BIT(0)	/* blk_start_plug() around a request's bios */
-#define RAW_Q2		BIT(1)	/* two device-limit queries per region */
-#define RAW_VMPAGE	BIT(2)	/* vmalloc_to_page() per page, no page array */
-#define RAW_MP		BIT(3)	/* request object from a mempool, ref per bio */
-#define RAW_BS		BIT(4)	/* bios from a private bioset with front pad */
-#define RAW_SHARE	BIT(5)	/* the bio points at the caller's bio_vec array */
+#define RAW_PLUG BIT(0) /* blk_start_plug() around a request's bios */
+#define RAW_Q2 BIT(1) /* two device-limit queries per region */
+#define RAW_VMPAGE BIT(2) /* vmalloc_to_page() per page, no page array */
+#define RAW_MP BIT(3) /* request object from a mempool, ref per bio */
+#define RAW_BS BIT(4) /* bios from a private bioset with front pad */
+#define RAW_SHARE BIT(5) /* the bio points at the caller's bio_vec array */
 
-static const struct { const char *name; unsigned int flag; } raw_flag_names[] = {
+static const struct {
+	const char *name;
+	unsigned int flag;
+} raw_flag_names[] = {
 	{ "plug", RAW_PLUG }, { "q2", RAW_Q2 }, { "vm", RAW_VMPAGE },
-	{ "mp", RAW_MP }, { "bs", RAW_BS }, { "share", RAW_SHARE },
+	{ "mp", RAW_MP },     { "bs", RAW_BS }, { "share", RAW_SHARE },
 };
 
 struct contender {
@@ -137,10 +145,10 @@ struct bench;
 struct raw_req {
 	struct bench *b;
 	atomic_t remaining;
-	int busy;			/* slot in use (async slots only) */
+	int busy; /* slot in use (async slots only) */
 	int err;
-	int *sync_err;			/* sync: where to put the result */
-	struct completion *sync_done;	/* sync: whom to wake */
+	int *sync_err; /* sync: where to put the result */
+	struct completion *sync_done; /* sync: whom to wake */
 	bool from_pool;
 };
 
@@ -153,7 +161,7 @@ struct bench {
 	struct page *pages[BENCH_MAX_PAGES];
 	struct page_list pl[BENCH_MAX_PAGES];
 	struct bio_vec bvec[BENCH_MAX_PAGES + 1];
-	struct bio kbio;		/* the kernel's DM_IO_BIO wants a bio */
+	struct bio kbio; /* the kernel's DM_IO_BIO wants a bio */
 	struct dm_io_client *client;
 
 	/* The case being run. */
@@ -209,13 +217,16 @@ static int ours_request(struct bench *b)
 	if (c->sync) {
 		switch (c->kind) {
 		case K_PL:
-			r = dm_io_sync(c->nr, b->where, REQ_OP_WRITE, b->pl, 0, &bits);
+			r = dm_io_sync(c->nr, b->where, REQ_OP_WRITE, b->pl, 0,
+				       &bits);
 			break;
 		case K_BVEC:
-			r = dm_io_sync_bvec(c->nr, b->where, REQ_OP_WRITE, b->bvec, &bits);
+			r = dm_io_sync_bvec(c->nr, b->where, REQ_OP_WRITE,
+					    b->bvec, &bits);
 			break;
 		default:
-			r = dm_io_sync_vm(c->nr, b->where, REQ_OP_WRITE, b->vbuf, &bits);
+			r = dm_io_sync_vm(c->nr, b->where, REQ_OP_WRITE,
+					  b->vbuf, &bits);
 			break;
 		}
 		if (r || bits)
@@ -270,7 +281,8 @@ static int kernel_request(struct bench *b)
 		break;
 	}
 #ifdef BENCH_DM_IO_IOPRIO
-	r = dm_io(&req, c->nr, b->kwhere, c->sync ? &bits : NULL, IOPRIO_DEFAULT);
+	r = dm_io(&req, c->nr, b->kwhere, c->sync ? &bits : NULL,
+		  IOPRIO_DEFAULT);
 #else
 	r = dm_io(&req, c->nr, b->kwhere, c->sync ? &bits : NULL);
 #endif
@@ -304,13 +316,13 @@ static void raw_put(struct raw_req *rq)
 		*rq->sync_err = err;
 		if (rq->from_pool)
 			mempool_free(rq, &b->mp);
-		complete(done);		/* @rq may be on the waker's stack */
+		complete(done); /* @rq may be on the waker's stack */
 		return;
 	}
 	if (rq->from_pool)
 		mempool_free(rq, &b->mp);
 	else
-		smp_store_release(&rq->busy, 0);
+		smp_store_release(&rq->busy, 0); /* pairs: raw_slot_get() */
 	bench_done(b, err);
 }
 
@@ -341,6 +353,7 @@ static struct raw_req *raw_slot_get(struct bench *b)
 
 		if (++b->slot_next == b->c->depth)
 			b->slot_next = 0;
+		/* pairs with the release in raw_put() */
 		if (!smp_load_acquire(&rq->busy)) {
 			rq->busy = 1;
 			return rq;
@@ -375,8 +388,10 @@ static int raw_request(struct bench *b)
 		rq->from_pool = flags & RAW_MP;
 		rq->sync_done = c->sync ? &done : NULL;
 		rq->sync_err = &sync_err;
-		/* dm-io's scheme: a submitter reference plus one per bio;
-		 * the bare minimum: the bio count, set once. */
+		/*
+		 * dm-io's scheme: a submitter reference plus one per bio;
+		 * the bare minimum: the bio count, set once.
+		 */
 		atomic_set(&rq->remaining, (flags & RAW_MP) ? 1 : c->nr);
 	}
 	if (flags & RAW_PLUG)
@@ -395,14 +410,18 @@ static int raw_request(struct bench *b)
 			bio->bi_vcnt = b->npages;
 			bio->bi_iter.bi_size = b->c->size;
 		} else if (flags & RAW_BS) {
-			bio = bio_alloc_bioset(b->bdev, b->npages, opf, GFP_NOIO, &b->bs);
+			bio = bio_alloc_bioset(b->bdev, b->npages, opf,
+					       GFP_NOIO, &b->bs);
 		} else {
 			bio = bio_alloc(b->bdev, b->npages, opf, GFP_NOIO);
 		}
 		bio->bi_iter.bi_sector = b->where[i].sector;
 		for (p = 0; !(flags & RAW_SHARE) && p < b->npages; p++) {
-			struct page *page = (flags & RAW_VMPAGE) ?
-				vmalloc_to_page(b->vbuf + p * PAGE_SIZE) : b->pages[p];
+			struct page *page =
+				(flags & RAW_VMPAGE) ?
+					vmalloc_to_page(b->vbuf +
+							p * PAGE_SIZE) :
+					b->pages[p];
 
 			bio_add_page(bio, page, PAGE_SIZE, 0);
 		}
@@ -426,7 +445,7 @@ static int raw_request(struct bench *b)
 		if (sync_err)
 			atomic_inc(&b->errors);
 	}
-	if (sink == 1)		/* keep the queries */
+	if (sink == 1) /* keep the queries */
 		pr_debug("dmio_bench: %llu\n", sink);
 	return 0;
 }
@@ -435,8 +454,8 @@ static int raw_request(struct bench *b)
 
 struct sample {
 	u64 n, ns, bios, reqs;
-	u64 max_gap;		/* longest time between two clock reads */
-	u64 stall;		/* time lost to stalls (see run_one()) */
+	u64 max_gap; /* longest time between two clock reads */
+	u64 stall; /* time lost to stalls (see run_one()) */
 	int errs;
 	int ret;
 };
@@ -476,7 +495,7 @@ static u64 stall_time(struct bench *b)
 		return 0;
 	sort(b->ticks, b->nr_ticks, sizeof(b->ticks[0]), u32_cmp, NULL);
 	med = b->ticks[b->nr_ticks / 2];
-	for (i = b->nr_ticks; i-- > 0 && b->ticks[i] > 8 * med; )
+	for (i = b->nr_ticks; i-- > 0 && b->ticks[i] > 8 * med;)
 		stall += b->ticks[i] - med;
 	return stall;
 }
@@ -503,17 +522,18 @@ static void run_one(struct bench *b, const struct contender *w, u64 ns,
 	last = t0;
 	deadline = t0 + ns;
 	/* Every 16 requests: yield if asked, read the clock (~80 ns on UML). */
-#define BENCH_TICK()							\
-	({								\
-		bool over;						\
-		cond_resched();						\
-		now = ktime_get_ns();					\
-		max_gap = max(max_gap, now - last);			\
-		if (b->nr_ticks < BENCH_MAX_TICKS)			\
-			b->ticks[b->nr_ticks++] = min_t(u64, now - last, U32_MAX); \
-		last = now;						\
-		over = now >= deadline;					\
-		over;							\
+#define BENCH_TICK()                                             \
+	({                                                       \
+		bool over;                                       \
+		cond_resched();                                  \
+		now = ktime_get_ns();                            \
+		max_gap = max(max_gap, now - last);              \
+		if (b->nr_ticks < BENCH_MAX_TICKS)               \
+			b->ticks[b->nr_ticks++] =                \
+				min_t(u64, now - last, U32_MAX); \
+		last = now;                                      \
+		over = now >= deadline;                          \
+		over;                                            \
 	})
 	if (c->sync) {
 		for (;;) {
@@ -526,7 +546,8 @@ static void run_one(struct bench *b, const struct contender *w, u64 ns,
 	} else {
 		for (;;) {
 			if (atomic_read(&b->inflight) >= c->depth)
-				wait_event(b->wq, atomic_read(&b->inflight) < c->depth);
+				wait_event(b->wq, atomic_read(&b->inflight) <
+							  c->depth);
 			atomic_inc(&b->inflight);
 			r = bench_call(b);
 			if (r) {
@@ -673,8 +694,10 @@ static int parse_contenders(void)
 			for (i = 0; i < ARRAY_SIZE(raw_flag_names); i++)
 				if (!strcmp(part, raw_flag_names[i].name))
 					break;
-			if (w->type != W_RAW || i == ARRAY_SIZE(raw_flag_names)) {
-				pr_err("dmio_bench: unknown contender flag '%s'\n", part);
+			if (w->type != W_RAW ||
+			    i == ARRAY_SIZE(raw_flag_names)) {
+				pr_err("dmio_bench: unknown contender flag '%s'\n",
+				       part);
 				kfree(copy);
 				return -EINVAL;
 			}
@@ -776,8 +799,8 @@ static void print_sample(struct bench *b, const char *cname, int rep,
 			 const struct contender *w, const struct sample *s)
 {
 	pr_info("dmio_bench: SAMPLE dev=%s case=%s rep=%d who=%s n=%llu ns=%llu bios=%llu reqs=%llu errs=%d ret=%d max_gap_ns=%llu stall_ns=%llu\n",
-		b->devname, cname, rep, w->name, s->n, s->ns, s->bios,
-		s->reqs, s->errs, s->ret, s->max_gap, s->stall);
+		b->devname, cname, rep, w->name, s->n, s->ns, s->bios, s->reqs,
+		s->errs, s->ret, s->max_gap, s->stall);
 }
 
 static void run_device(struct bench *b)
@@ -804,7 +827,8 @@ static void run_device(struct bench *b)
 			continue;
 		}
 		setup_case(b, c);
-		pr_info("dmio_bench: CASE dev=%s case=%s\n", b->devname, c->name);
+		pr_info("dmio_bench: CASE dev=%s case=%s\n", b->devname,
+			c->name);
 		for (i = 0; i < nr_who; i++) {
 			run_one(b, &who[i], (u64)warm_ms * NSEC_PER_MSEC, &s);
 			if (s.ret || s.errs) {
@@ -828,7 +852,10 @@ static void run_device(struct bench *b)
 					struct sample *a = &acc[i];
 
 					run_one(b, &who[i],
-						div_u64((u64)time_ms * NSEC_PER_MSEC, nsl), &s);
+						div_u64((u64)time_ms *
+								NSEC_PER_MSEC,
+							nsl),
+						&s);
 					a->n += s.n;
 					a->ns += s.ns;
 					a->bios += s.bios;
@@ -853,8 +880,8 @@ static noinline void micro_call(u64 *sink)
 	*sink += 1;
 }
 
-#define MICRO_N		50000
-#define MICRO_RUNS	5
+#define MICRO_N 50000
+#define MICRO_RUNS 5
 
 static int u64_cmp(const void *a, const void *b)
 {
@@ -875,21 +902,59 @@ static void micro_report(const char *name, u64 *ns)
 		name, lo / 10, lo % 10, med / 10, med % 10);
 }
 
-#define MICRO(name, body)						\
-do {									\
-	u64 ns[MICRO_RUNS];						\
-	unsigned int m, run;						\
-	for (run = 0; run < MICRO_RUNS; run++) {			\
-		u64 t0 = ktime_get_ns();				\
-		for (m = 0; m < MICRO_N; m++) {				\
-			body;						\
-			barrier();					\
-		}							\
-		ns[run] = ktime_get_ns() - t0;				\
-		cond_resched();						\
-	}								\
-	micro_report(name, ns);						\
-} while (0)
+#define MICRO(name, body)                                \
+	do {                                             \
+		u64 ns[MICRO_RUNS];                      \
+		unsigned int m, run;                     \
+		for (run = 0; run < MICRO_RUNS; run++) { \
+			u64 t0 = ktime_get_ns();         \
+			for (m = 0; m < MICRO_N; m++) {  \
+				body;                    \
+				barrier();               \
+			}                                \
+			ns[run] = ktime_get_ns() - t0;   \
+			cond_resched();                  \
+		}                                        \
+		micro_report(name, ns);                  \
+	} while (0)
+
+/* The bodies of MICRO()s with more than one statement (inlined). */
+static __always_inline void micro_plug(struct blk_plug *plug)
+{
+	blk_start_plug(plug);
+	blk_finish_plug(plug);
+}
+
+static __always_inline void micro_atomic(atomic_t *a, u64 *sink)
+{
+	atomic_inc(a);
+	if (atomic_dec_and_test(a))
+		(*sink)++;
+}
+
+static __always_inline void micro_irq(void)
+{
+	unsigned long fl;
+
+	local_irq_save(fl);
+	local_irq_restore(fl);
+}
+
+static __always_inline void micro_bio_add_page(struct bench *b)
+{
+	struct bio *bio = bio_alloc(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO);
+
+	bio_add_page(bio, b->pages[0], PAGE_SIZE, 0);
+	bio_put(bio);
+}
+
+static __always_inline void micro_completion(void)
+{
+	DECLARE_COMPLETION_ONSTACK(d);
+
+	complete(&d);
+	wait_for_completion_io(&d);
+}
 
 static void run_micro(struct bench *b)
 {
@@ -898,29 +963,33 @@ static void run_micro(struct bench *b)
 	atomic_t a = ATOMIC_INIT(1);
 	struct kmem_cache *kc = b->mp_cache;
 
-	MICRO("loop", );
+	MICRO("loop", (void)0);
 	MICRO("call", micro_call(&sink));
 	MICRO("ktime_get_ns", sink += ktime_get_ns());
-	MICRO("plug", blk_start_plug(&plug); blk_finish_plug(&plug));
+	MICRO("plug", micro_plug(&plug));
 	MICRO("bdev_query", bench_query(b->bdev, &sink));
-	MICRO("vmalloc_to_page", sink += (unsigned long)vmalloc_to_page(b->vbuf + (m & 255) * PAGE_SIZE));
-	MICRO("atomic_inc+dec_and_test", atomic_inc(&a); if (atomic_dec_and_test(&a)) sink++);
+	MICRO("vmalloc_to_page",
+	      sink +=
+	      (unsigned long)vmalloc_to_page(b->vbuf + (m & 255) * PAGE_SIZE));
+	MICRO("atomic_inc+dec_and_test", micro_atomic(&a, &sink));
 	MICRO("this_cpu_inc", this_cpu_inc(micro_counter));
-	MICRO("local_irq_save+restore",
-	      do { unsigned long fl; local_irq_save(fl); local_irq_restore(fl); } while (0));
-	MICRO("kmem_cache_alloc+free", kmem_cache_free(kc, kmem_cache_alloc(kc, GFP_NOIO)));
-	MICRO("mempool_alloc+free", mempool_free(mempool_alloc(&b->mp, GFP_NOIO), &b->mp));
+	MICRO("local_irq_save+restore", micro_irq());
+	MICRO("kmem_cache_alloc+free",
+	      kmem_cache_free(kc, kmem_cache_alloc(kc, GFP_NOIO)));
+	MICRO("mempool_alloc+free",
+	      mempool_free(mempool_alloc(&b->mp, GFP_NOIO), &b->mp));
 	MICRO("bioset_alloc+put(1 vec)",
-	      bio_put(bio_alloc_bioset(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO, &b->bs)));
-	MICRO("bio_alloc+put(1 vec)", bio_put(bio_alloc(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO)));
-	MICRO("bio_alloc+put(16 vecs)", bio_put(bio_alloc(b->bdev, 16, REQ_OP_WRITE, GFP_NOIO)));
+	      bio_put(bio_alloc_bioset(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO,
+				       &b->bs)));
+	MICRO("bio_alloc+put(1 vec)",
+	      bio_put(bio_alloc(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO)));
+	MICRO("bio_alloc+put(16 vecs)",
+	      bio_put(bio_alloc(b->bdev, 16, REQ_OP_WRITE, GFP_NOIO)));
 	MICRO("bioset_alloc+put(16 vecs)",
-	      bio_put(bio_alloc_bioset(b->bdev, 16, REQ_OP_WRITE, GFP_NOIO, &b->bs)));
-	MICRO("bio_alloc+add_page+put(1 vec)",
-	      do { struct bio *bio = bio_alloc(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO);
-		   bio_add_page(bio, b->pages[0], PAGE_SIZE, 0); bio_put(bio); } while (0));
-	MICRO("completion(no sleep)",
-	      do { DECLARE_COMPLETION_ONSTACK(d); complete(&d); wait_for_completion_io(&d); } while (0));
+	      bio_put(bio_alloc_bioset(b->bdev, 16, REQ_OP_WRITE, GFP_NOIO,
+				       &b->bs)));
+	MICRO("bio_alloc+add_page+put(1 vec)", micro_bio_add_page(b));
+	MICRO("completion(no sleep)", micro_completion());
 	if (sink == 42)
 		pr_debug("dmio_bench: %llu\n", sink);
 }
@@ -988,7 +1057,7 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 		bench->w = &w;
 		current->make_it_fail = 1;
 		for (n = 0; n < count && !r; n++) {
-			if (c.sync) {		/* returns when done */
+			if (c.sync) { /* returns when done */
 				r = bench_call(bench);
 				continue;
 			}
@@ -997,7 +1066,8 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 			if (r)
 				atomic_dec(&bench->inflight);
 			else
-				wait_event(bench->wq, atomic_read(&bench->inflight) == 0);
+				wait_event(bench->wq,
+					   atomic_read(&bench->inflight) == 0);
 		}
 		current->make_it_fail = 0;
 		pr_info("dmio_bench: PROBE dev=%s case=%s who=%s n=%llu bios=%llu errs=%d ret=%d\n",
@@ -1013,7 +1083,8 @@ static const struct kernel_param_ops probe_ops = {
 	.set = probe_set,
 };
 module_param_cb(probe, &probe_ops, NULL, 0200);
-MODULE_PARM_DESC(probe, "write '<name>:<path> <case> <contender> <requests>' to count allocations");
+MODULE_PARM_DESC(probe,
+		 "write '<name>:<path> <case> <contender> <requests>' to count allocations");
 
 /* ---- module ------------------------------------------------------------------- */
 
@@ -1050,7 +1121,8 @@ static int __init bench_init(void)
 		*path++ = '\0';
 		bdev = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE, NULL);
 		if (IS_ERR(bdev)) {
-			pr_err("dmio_bench: cannot open %s: %ld\n", path, PTR_ERR(bdev));
+			pr_err("dmio_bench: cannot open %s: %ld\n", path,
+			       PTR_ERR(bdev));
 			continue;
 		}
 		bench->bdev = bdev;

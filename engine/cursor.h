@@ -27,7 +27,7 @@ namespace dmio {
 
 struct Segment {
 	void *page;
-	unsigned int offset;	// bytes from @page; may exceed a page (bvec)
+	unsigned int offset; // bytes from @page; may exceed a page (bvec)
 	unsigned int len;
 };
 
@@ -40,10 +40,12 @@ constexpr unsigned int kPageMask = DMIO_PAGE_SIZE - 1;
 
 // Shape of the next bio for a buffer made of whole pages after a first page
 // that starts @offset bytes in (page list and vmalloc buffers).
-constexpr BioShape paged_shape(unsigned int offset, unsigned long long max_bytes,
+constexpr BioShape paged_shape(unsigned int offset,
+			       unsigned long long max_bytes,
 			       unsigned int max_segs)
 {
-	unsigned long long pages = (offset + max_bytes + kPageMask) >> DMIO_PAGE_SHIFT;
+	unsigned long long pages = (offset + max_bytes + kPageMask) >>
+				   DMIO_PAGE_SHIFT;
 
 	if (pages <= max_segs)
 		return { static_cast<unsigned int>(max_bytes),
@@ -70,7 +72,8 @@ public:
 	{
 		if (offset_ >= DMIO_PAGE_SIZE || (offset_ & (block - 1)))
 			return "page list offset not aligned to the logical block size";
-		unsigned long long pages = (offset_ + bytes + kPageMask) >> DMIO_PAGE_SHIFT;
+		unsigned long long pages = (offset_ + bytes + kPageMask) >>
+					   DMIO_PAGE_SHIFT;
 		const dmio_page_list *pl = node_;
 		for (; pages; pages--, pl = pl->next)
 			if (!pl || !pl->page)
@@ -78,7 +81,8 @@ public:
 		return nullptr;
 	}
 
-	BioShape shape(unsigned long long max_bytes, unsigned int max_segs) const
+	BioShape shape(unsigned long long max_bytes,
+		       unsigned int max_segs) const
 	{
 		return paged_shape(offset_, max_bytes, max_segs);
 	}
@@ -121,15 +125,17 @@ public:
 		return nullptr;
 	}
 
-	BioShape shape(unsigned long long max_bytes, unsigned int max_segs) const
+	BioShape shape(unsigned long long max_bytes,
+		       unsigned int max_segs) const
 	{
 		BioShape s = { 0, 0 };
 		unsigned int done = done_;
 
-		for (const dmio_bvec *bv = bv_; s.bytes < max_bytes &&
-		     s.segments < max_segs; bv++, done = 0) {
-			s.bytes += kcxx::min<unsigned long long>(bv->len - done,
-						       max_bytes - s.bytes);
+		for (const dmio_bvec *bv = bv_;
+		     s.bytes < max_bytes && s.segments < max_segs;
+		     bv++, done = 0) {
+			s.bytes += kcxx::min<unsigned long long>(
+				bv->len - done, max_bytes - s.bytes);
 			s.segments++;
 		}
 		return s;
@@ -151,7 +157,7 @@ public:
 
 private:
 	const dmio_bvec *bv_;
-	unsigned int done_;		// bytes of *bv_ already consumed
+	unsigned int done_; // bytes of *bv_ already consumed
 };
 
 // A vmalloc'd (or vmap'd) buffer: virtually contiguous, one page at a time.
@@ -166,12 +172,14 @@ public:
 	{
 		if (addr_ & (block - 1))
 			return "vmalloc address not aligned to the logical block size";
-		if (!dmio_vm_covers(reinterpret_cast<const void *>(addr_), bytes))
+		if (!dmio_vm_covers(reinterpret_cast<const void *>(addr_),
+				    bytes))
 			return "buffer is not vmalloc memory holding the region";
 		return nullptr;
 	}
 
-	BioShape shape(unsigned long long max_bytes, unsigned int max_segs) const
+	BioShape shape(unsigned long long max_bytes,
+		       unsigned int max_segs) const
 	{
 		return paged_shape(addr_ & kPageMask, max_bytes, max_segs);
 	}

@@ -27,10 +27,10 @@ constexpr unsigned int kSectorSize = 1u << DMIO_SECTOR_SHIFT;
 
 // What pass one learnt about the call as a whole.
 struct JobFacts {
-	unsigned long long longest_bytes;	// the buffer must hold this much
-	unsigned long long total_bytes;		// all regions together
-	unsigned int block;		// largest logical block size of the regions
-	dmio_bdev_info first;		// limits of region 0's device
+	unsigned long long longest_bytes; // the buffer must hold this much
+	unsigned long long total_bytes; // all regions together
+	unsigned int block; // largest logical block size of the regions
+	dmio_bdev_info first; // limits of region 0's device
 };
 
 int invalid(const char *why, unsigned int region)
@@ -62,7 +62,9 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 		unsigned long long block_mask =
 			(info.logical_block_size >> DMIO_SECTOR_SHIFT) - 1;
 		if ((r.sector | r.count) & block_mask)
-			return invalid("region not aligned to the logical block size", i);
+			return invalid(
+				"region not aligned to the logical block size",
+				i);
 
 		if (!r.count)
 			continue;
@@ -76,12 +78,12 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 
 // How one region's device cuts it into bios.
 struct BioLimits {
-	unsigned int max_bytes;		// whole logical blocks
+	unsigned int max_bytes; // whole logical blocks
 	unsigned int max_segs;
 
 	explicit BioLimits(const dmio_bdev_info &info)
 		: max_bytes(kcxx::max(info.max_bio_bytes &
-				      ~(info.logical_block_size - 1),
+					      ~(info.logical_block_size - 1),
 				      info.logical_block_size)),
 		  max_segs(kcxx::max(1u, kcxx::min(info.max_segments,
 						   DMIO_BIO_MAX_VECS)))
@@ -132,9 +134,10 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 	unsigned long long remaining = r.count << DMIO_SECTOR_SHIFT;
 
 	while (remaining) {
-		BioShape shape = cursor.shape(kcxx::min<unsigned long long>(
-						      remaining, limits.max_bytes),
-					      limits.max_segs);
+		BioShape shape =
+			cursor.shape(kcxx::min<unsigned long long>(
+					     remaining, limits.max_bytes),
+				     limits.max_segs);
 		void *bio = dmio_bio_alloc(r.bdev, sector, shape.segments,
 					   job.opf, rq, index);
 		if (job.ioprio)
@@ -162,9 +165,10 @@ constexpr unsigned long long op_chunk(const dmio_op_limits &lim,
 				      unsigned long long sector,
 				      unsigned long long remaining)
 {
-	unsigned long long n = kcxx::min<unsigned long long>(remaining,
-							     lim.max_sectors);
-	unsigned long long misalign = (sector + lim.start_sect) % lim.granularity;
+	unsigned long long n =
+		kcxx::min<unsigned long long>(remaining, lim.max_sectors);
+	unsigned long long misalign =
+		(sector + lim.start_sect) % lim.granularity;
 
 	return misalign ? kcxx::min(n, lim.granularity - misalign) : n;
 }
@@ -194,10 +198,11 @@ void dispatch_payloadless(Request *rq, const dmio_job &job, unsigned int index)
 
 	while (remaining) {
 		unsigned long long n = op_chunk(lim, sector, remaining);
-		void *bio = dmio_bio_alloc(r.bdev, sector, 0, job.opf, rq, index);
+		void *bio =
+			dmio_bio_alloc(r.bdev, sector, 0, job.opf, rq, index);
 
-		dmio_bio_set_size(bio, static_cast<unsigned int>(
-					       n << DMIO_SECTOR_SHIFT));
+		dmio_bio_set_size(
+			bio, static_cast<unsigned int>(n << DMIO_SECTOR_SHIFT));
 		if (job.ioprio)
 			dmio_bio_set_ioprio(bio, job.ioprio);
 		rq->add_bio();
@@ -244,7 +249,8 @@ int submit(const dmio_job &job, const Cursor &start)
 	if (facts.longest_bytes && job.op == DMIO_OP_RW) {
 		if (!job.buffer)
 			return invalid("no buffer", 0);
-		if (const char *why = start.check(facts.longest_bytes, facts.block))
+		if (const char *why =
+			    start.check(facts.longest_bytes, facts.block))
 			return invalid(why, 0);
 	}
 
@@ -260,11 +266,12 @@ int submit(const dmio_job &job, const Cursor &start)
 	}
 
 	const BioLimits first(facts.first);
-	if (job.nr_regions == 1 && facts.longest_bytes && job.op == DMIO_OP_RW) {
-		BioShape shape = start.shape(kcxx::min<unsigned long long>(
-						     facts.longest_bytes,
-						     first.max_bytes),
-					     first.max_segs);
+	if (job.nr_regions == 1 && facts.longest_bytes &&
+	    job.op == DMIO_OP_RW) {
+		BioShape shape = start.shape(
+			kcxx::min<unsigned long long>(facts.longest_bytes,
+						      first.max_bytes),
+			first.max_segs);
 		if (shape.bytes == facts.longest_bytes) {
 			submit_solo(job, shape, start, vm_read_addr,
 				    vm_read_bytes);
@@ -303,12 +310,15 @@ extern "C" int dmio_engine_submit(const dmio_job *job)
 {
 	switch (job->kind) {
 	case DMIO_BUFFER_PAGE_LIST:
-		return dmio::submit(*job, dmio::PageListCursor(
-			static_cast<const dmio_page_list *>(job->buffer),
-			job->offset));
+		return dmio::submit(*job,
+				    dmio::PageListCursor(
+					    static_cast<const dmio_page_list *>(
+						    job->buffer),
+					    job->offset));
 	case DMIO_BUFFER_BVEC:
-		return dmio::submit(*job, dmio::BvecCursor(
-			static_cast<const dmio_bvec *>(job->buffer)));
+		return dmio::submit(
+			*job, dmio::BvecCursor(static_cast<const dmio_bvec *>(
+				      job->buffer)));
 	case DMIO_BUFFER_VM:
 		return dmio::submit(*job, dmio::VmCursor(job->buffer));
 	}

@@ -18,12 +18,14 @@ namespace dmio {
 
 constexpr unsigned int kBaseRequests = 16;
 constexpr unsigned int kRequestsPerPage = 4;
-constexpr unsigned int kMaxRequests = 1u << 20;	// 64 MiB of request objects
-constexpr unsigned long long kMaxPages = (kMaxRequests - kBaseRequests) / kRequestsPerPage;
+constexpr unsigned int kMaxRequests = 1u << 20; // 64 MiB of request objects
+constexpr unsigned long long kMaxPages =
+	(kMaxRequests - kBaseRequests) / kRequestsPerPage;
 
 constexpr unsigned int requests_for(unsigned long long pages)
 {
-	return kBaseRequests + static_cast<unsigned int>(pages) * kRequestsPerPage;
+	return kBaseRequests +
+	       static_cast<unsigned int>(pages) * kRequestsPerPage;
 }
 
 static_assert(requests_for(0) == kBaseRequests, "base reserve");
@@ -31,7 +33,8 @@ static_assert(requests_for(kMaxPages) <= kMaxRequests, "no overflow");
 
 } // namespace dmio
 
-extern "C" int dmio_policy_reserve(unsigned long long pages, unsigned int *requests)
+extern "C" int dmio_policy_reserve(unsigned long long pages,
+				   unsigned int *requests)
 {
 	if (pages > dmio::kMaxPages)
 		return -DMIO_ENOMEM;

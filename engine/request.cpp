@@ -24,13 +24,13 @@ void Request::put()
 	if (hooks_)
 		dmio_request_end(stats_, this, error_bits, unsup_bits);
 	if (solo_bio_)
-		dmio_solo_release(solo_bio_);	// this object goes with it
+		dmio_solo_release(solo_bio_); // this object goes with it
 	else
 		dmio_request_free(this);
 	if (ext_notify)
 		ext_notify(error_bits, unsup_bits, context);
 	else
-		notify(error_bits | unsup_bits, context);	// one error set
+		notify(error_bits | unsup_bits, context); // one error set
 }
 
 } // namespace dmio

@@ -80,14 +80,14 @@ private:
 	kcxx::atomic<unsigned long> error_bits_;
 	kcxx::atomic<unsigned long> unsup_bits_;
 	kcxx::atomic<unsigned int> pending_;
-	unsigned int hooks_;		// call dmio_request_end()
-	dmio_notify_fn notify_;		// classic API: gets error | unsup
-	dmio_ext_notify_fn ext_notify_;	// extended API, if set
+	unsigned int hooks_; // call dmio_request_end()
+	dmio_notify_fn notify_; // classic API: gets error | unsup
+	dmio_ext_notify_fn ext_notify_; // extended API, if set
 	void *context_;
-	const void *vm_read_addr_;	// invalidate after a vm READ
+	const void *vm_read_addr_; // invalidate after a vm READ
 	unsigned long long vm_read_bytes_;
-	void *solo_bio_;		// the bio this request lives in, if solo
-	void *stats_;			// per-user statistics, if any
+	void *solo_bio_; // the bio this request lives in, if solo
+	void *stats_; // per-user statistics, if any
 };
 
 static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES,

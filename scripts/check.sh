@@ -86,6 +86,9 @@ API_SYMS=(dm_io_get dm_io_put dm_io_sync dm_io_async dm_io_sync_bvec
 	  dm_io_async_bvec dm_io_sync_vm dm_io_async_vm
 	  dm_io_submit dm_io_stats_create dm_io_stats_destroy dm_io_stats_read)
 REPORT_ALLOW=${DMIO_REPORT_ALLOW:-}
+# null_blk (built into the UML kernels) requeues 5% of its requests, on
+# every null_blk device of the run (tests/uml/devices.md).
+NULLB_REQUEUE=(null_blk.requeue=1,5,0,-1)
 
 STAGE_X86=$DMIO_ROOT/build/x86_64
 
@@ -157,6 +160,23 @@ if ! "$DMIO_ROOT/scripts/ensure-deps.sh"; then
 	finish
 fi
 KSRC=$(ksrc_dir) || { host_fail "extract the kernel source"; finish; }
+
+# --- static checks (make lint) ---------------------------------------------------
+# lint_checks: scripts/lint.sh, one host check per tool (its TAP lines).
+lint_checks() {
+	local log=$DMIO_ROOT/build/lint.log line n=0
+	step "lint: scripts/lint.sh (checkpatch, sparse, kernel-doc, clang-format; log: $(rel "$log"))"
+	"$DMIO_ROOT/scripts/lint.sh" >"$log" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "[0-9]*) n=$((n + 1)); host_ok "lint: ${line#* - }" ;;
+		"not ok "[0-9]*) n=$((n + 1)); host_fail "lint: ${line#* - } ($(rel "$log"))" ;;
+		"    "*) echo "$line" ;;
+		esac
+	done <"$log"
+	[ "$n" -gt 0 ] || { show_tail "$log"; host_fail "lint: scripts/lint.sh reported nothing"; }
+}
+lint_checks
 
 # --- builds in staging copies -------------------------------------------------
 # build NAME DEST LOG TARGET MAKE-ARGS...: stage_sources (lib.sh) + make
@@ -462,6 +482,7 @@ leg_uml() {
 		out=$DMIO_ROOT/build/check
 		stage=$DMIO_ROOT/build/uml
 		frags=("$DMIO_ROOT/tests/uml/uml.config")
+		kparams=("${NULLB_REQUEUE[@]}")
 		timeout=$UML_TIMEOUT
 	else
 		out=$DMIO_ROOT/build/check-debug
@@ -473,7 +494,7 @@ leg_uml() {
 		# (.init_array/.fini_array), which scripts/kbuild-cxx.mk rejects
 		# in C++ objects (see scripts/kcxx-asan-globals-off.sh).
 		makeextra=(UBSAN_SANITIZE=y "KCXX=$DMIO_ROOT/scripts/kcxx-asan-globals-off.sh")
-		kparams=(kasan_multi_shot)
+		kparams=(kasan_multi_shot "${NULLB_REQUEUE[@]}")
 		timeout=$UML_DEBUG_TIMEOUT
 		lab="UML debug"
 	fi
@@ -484,17 +505,15 @@ leg_uml() {
 		host_fail "build the UML test kernel (scripts/uml-kernel.sh $(for f in "${frags[@]}"; do rel "$f"; done | tr '\n' ' '))"
 		return
 	fi
-	if [ "$kind" = debug ]; then
-		# uml-kernel.sh checked the CONFIG_X=y lines; the "is not set" ones here.
-		bad=$(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$DMIO_ROOT/tests/uml/debug.config" |
-			while IFS= read -r sym; do
-				grep -q "^$sym=" "$B/.config" && echo "$sym"
-			done)
-		if [ -z "$bad" ]; then
-			host_ok "debug kernel config: every symbol of tests/uml/debug.config as asked ($(grep -cE '^CONFIG_[A-Z0-9_]+=' "$DMIO_ROOT/tests/uml/debug.config") set, $(grep -c 'is not set' "$DMIO_ROOT/tests/uml/debug.config") unset)"
-		else
-			host_fail "debug kernel config: set although debug.config unsets them: $bad"
-		fi
+	# uml-kernel.sh checked the CONFIG_X=y lines; the "is not set" ones here.
+	bad=$(for f in "${frags[@]}"; do sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$f"; done |
+		while IFS= read -r sym; do
+			grep -q "^$sym=" "$B/.config" && echo "$sym"
+		done)
+	if [ -z "$bad" ]; then
+		host_ok "$lab kernel config: every symbol of $(for f in "${frags[@]}"; do rel "$f"; done | tr '\n' ' ')as asked ($(cat "${frags[@]}" | grep -cE '^CONFIG_[A-Z0-9_]+=') set, $(cat "${frags[@]}" | grep -c 'is not set') unset)"
+	else
+		host_fail "$lab kernel config: set although the fragments unset them: $bad"
 	fi
 
 	BUILD_TESTS_KO=1
@@ -509,7 +528,7 @@ leg_uml() {
 		bad=
 		# here-strings: "nm | grep -q" fails under pipefail when grep
 		# exits before nm has written everything (SIGPIPE)
-		for ko in dm-io.ko targets/dm-iomirror.ko tests/kunit/dm-io-test.ko; do
+		for ko in dm-io.ko targets/dm-iomirror.ko tests/kunit/dm-io-test.ko tests/stress/dm-io-stress.ko; do
 			undef=$(nm -u "$stage/$ko" 2>/dev/null)
 			grep -q ' __asan_' <<<"$undef" || bad+=" $ko(KASAN)"
 			grep -q ' __ubsan_handle_' <<<"$undef" || bad+=" $ko(UBSAN)"
@@ -517,7 +536,7 @@ leg_uml() {
 		undef=$(nm -u "$stage/engine/dispatch.o" 2>/dev/null)
 		grep -q ' __asan_' <<<"$undef" || bad+=" engine/dispatch.o(KASAN)"
 		if [ -z "$bad" ]; then
-			host_ok "debug build: dm-io.ko (C and C++ engine), dm-iomirror.ko, dm-io-test.ko instrumented by KASAN and UBSAN"
+			host_ok "debug build: dm-io.ko (C and C++ engine), dm-iomirror.ko, dm-io-test.ko, dm-io-stress.ko instrumented by KASAN and UBSAN"
 		else
 			host_fail "debug build: not instrumented:$bad"
 		fi
@@ -561,13 +580,14 @@ leg_qemu() {
 		host_fail "kernel image $kver matches linux-headers-$X86_ABI-amd64"
 		return
 	fi
-	step "build (x86-64): make -C $(rel "$STAGE_X86") targets (log: $(rel "$out")/build-x86_64-targets.log)"
-	if make -C "$STAGE_X86" -j"$(nproc)" KDIR="/usr/src/linux-headers-$X86_ABI-amd64" targets \
-		>"$out/build-x86_64-targets.log" 2>&1 && [ -f "$STAGE_X86/targets/dm-iomirror.ko" ]; then
-		host_ok "x86-64 build of targets/dm-iomirror.ko"
+	step "build (x86-64): make -C $(rel "$STAGE_X86") targets stress (log: $(rel "$out")/build-x86_64-targets.log)"
+	if make -C "$STAGE_X86" -j"$(nproc)" KDIR="/usr/src/linux-headers-$X86_ABI-amd64" targets stress \
+		>"$out/build-x86_64-targets.log" 2>&1 && [ -f "$STAGE_X86/targets/dm-iomirror.ko" ] &&
+		[ -f "$STAGE_X86/tests/stress/dm-io-stress.ko" ]; then
+		host_ok "x86-64 build of targets/dm-iomirror.ko and tests/stress/dm-io-stress.ko"
 	else
 		show_tail "$out/build-x86_64-targets.log"
-		host_fail "x86-64 build of targets/dm-iomirror.ko (log: $(rel "$out")/build-x86_64-targets.log)"
+		host_fail "x86-64 build of targets/dm-iomirror.ko and tests/stress/dm-io-stress.ko (log: $(rel "$out")/build-x86_64-targets.log)"
 		return
 	fi
 	vermagic=$(modinfo -F vermagic "$STAGE_X86/dm-io.ko" 2>/dev/null)

@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install what the build and the tests need, once (idempotent).
+# usage: ensure-deps.sh [PACKAGE...]  (more packages a caller needs)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev xz-utils kmod cpio
       python3 linux-source-6.1 linux-headers-amd64 dmsetup fio busybox-static
       util-linux)
+PKGS+=("$@")
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -21,19 +21,21 @@
 
 #define DM_MSG_PREFIX "iomirror"
 
-#define IOM_MAX_LEGS		32
+#define IOM_MAX_LEGS 32
 /* Recovery copies this many sectors at a time (1 MiB). */
-#define IOM_RECOVER_SECTORS	2048
+#define IOM_RECOVER_SECTORS 2048
 /* Pages of I/O the target may have in flight, reserved with dm_io_get(). */
-#define IOM_RESERVE_PAGES	256
+#define IOM_RESERVE_PAGES 256
 /* bio_vec arrays kept in reserve for bios that start inside a bvec. */
-#define IOM_BVEC_RESERVE	16
+#define IOM_BVEC_RESERVE 16
 
 /* Flags dm-io accepts that a mirror passes on from the bios it maps. */
-#define IOM_READ_FLAGS	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | \
-			 REQ_IDLE | REQ_RAHEAD | REQ_BACKGROUND)
-#define IOM_WRITE_FLAGS	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | \
-			 REQ_IDLE | REQ_BACKGROUND | REQ_FUA | REQ_PREFLUSH)
+#define IOM_READ_FLAGS                                                   \
+	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | REQ_IDLE | \
+	 REQ_RAHEAD | REQ_BACKGROUND)
+#define IOM_WRITE_FLAGS                                                  \
+	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | REQ_IDLE | \
+	 REQ_BACKGROUND | REQ_FUA | REQ_PREFLUSH)
 
 struct iom_leg {
 	struct dm_dev *dev;
@@ -46,8 +48,8 @@ struct iom_leg {
 struct iom {
 	struct dm_target *ti;
 	unsigned int nr_legs;
-	unsigned long dead;		/* bit per leg */
-	unsigned long recovering;	/* bit per leg: written, never read */
+	unsigned long dead; /* bit per leg */
+	unsigned long recovering; /* bit per leg: written, never read */
 	atomic_t next_read;
 	struct workqueue_struct *wq;
 	mempool_t bvec_pool;
@@ -58,12 +60,12 @@ struct iom {
 	 * never land between the copy's read and its write.
 	 */
 	spinlock_t lock;
-	bool copying;			/* under @lock */
+	bool copying; /* under @lock */
 	bool recover_failed;
-	struct bio_list deferred;	/* under @lock */
+	struct bio_list deferred; /* under @lock */
 	atomic_t writes_in_flight;
 	wait_queue_head_t writes_done;
-	struct mutex recover_mutex;
+	struct mutex recover_mutex; /* one iom_recover() at a time */
 
 	struct iom_leg legs[];
 };
@@ -72,12 +74,12 @@ struct iom {
 struct iom_io {
 	struct iom *m;
 	struct bio *bio;
-	struct bio_vec *bvec;		/* what dm-io reads and fills */
-	sector_t sector;		/* first sector, relative to the target */
-	bool bvec_copied;		/* @bvec is from m->bvec_pool */
-	unsigned int leg;		/* READ: the leg being read */
-	unsigned long tried;		/* READ: legs tried so far */
-	unsigned long legs;		/* WRITE: region k is the k-th set bit */
+	struct bio_vec *bvec; /* what dm-io reads and fills */
+	sector_t sector; /* first sector, relative to the target */
+	bool bvec_copied; /* @bvec is from m->bvec_pool */
+	unsigned int leg; /* READ: the leg being read */
+	unsigned long tried; /* READ: legs tried so far */
+	unsigned long legs; /* WRITE: region k is the k-th set bit */
 	struct work_struct work;
 	/* WRITE: the regions handed to dm-io, one per leg (not on the stack) */
 	struct io_region where[];
@@ -155,7 +157,8 @@ static void iom_prepare_bvec(struct iom *m, struct iom_io *io)
 	io->bvec_copied = true;
 	bio_for_each_bvec(bv, bio, iter) {
 		if (i == BIO_MAX_VECS) {
-			bytes = round_down(bytes, bdev_logical_block_size(bio->bi_bdev));
+			bytes = round_down(bytes,
+					   bdev_logical_block_size(bio->bi_bdev));
 			dm_accept_partial_bio(bio, bytes >> SECTOR_SHIFT);
 			break;
 		}
@@ -207,7 +210,8 @@ static void iom_submit_read(struct iom_io *io)
 	where.bdev = m->legs[leg].dev->bdev;
 	where.sector = m->legs[leg].offset + io->sector;
 	where.count = bio_sectors(bio);
-	r = dm_io_async_bvec(1, &where, REQ_OP_READ | (bio->bi_opf & IOM_READ_FLAGS),
+	r = dm_io_async_bvec(1, &where,
+			     REQ_OP_READ | (bio->bi_opf & IOM_READ_FLAGS),
 			     io->bvec, iom_read_done, io);
 	if (r) {
 		DMERR_LIMIT("read refused by dm-io: %d", r);
@@ -270,7 +274,8 @@ static void iom_submit_write(struct iom_io *io)
 	unsigned int leg, n = 0;
 	int r;
 
-	all = (iom_all_legs(m) & ~READ_ONCE(m->dead)) | READ_ONCE(m->recovering);
+	all = (iom_all_legs(m) & ~READ_ONCE(m->dead)) |
+	      READ_ONCE(m->recovering);
 	legs = all;
 	for_each_set_bit(leg, &all, m->nr_legs) {
 		if (!iom_leg_holds(m, leg, io->sector, bio_sectors(bio))) {
@@ -291,7 +296,8 @@ static void iom_submit_write(struct iom_io *io)
 		where[n].count = bio_sectors(bio);
 		n++;
 	}
-	r = dm_io_async_bvec(n, where, REQ_OP_WRITE | (bio->bi_opf & IOM_WRITE_FLAGS),
+	r = dm_io_async_bvec(n, where,
+			     REQ_OP_WRITE | (bio->bi_opf & IOM_WRITE_FLAGS),
 			     io->bvec, iom_write_done, io);
 	if (r) {
 		DMERR_LIMIT("write refused by dm-io: %d", r);
@@ -389,12 +395,13 @@ static int iom_recover(struct iom *m, unsigned int leg)
 
 	mutex_lock(&m->recover_mutex);
 	if (!test_bit(leg, &m->dead))
-		goto out;		/* alive: nothing to do */
+		goto out; /* alive: nothing to do */
 
 	WRITE_ONCE(m->recover_failed, false);
-	set_bit(leg, &m->recovering);	/* from now on writes include it */
+	set_bit(leg, &m->recovering); /* from now on writes include it */
 	for (sector = 0;; sector += count) {
-		count = min_t(sector_t, IOM_RECOVER_SECTORS, m->ti->len - sector);
+		count = min_t(sector_t, IOM_RECOVER_SECTORS,
+			      m->ti->len - sector);
 		iom_copy_begin(m);
 		r = iom_copy_chunk(m, leg, sector, count, buf);
 		if (!r && READ_ONCE(m->recover_failed))
@@ -441,8 +448,8 @@ static void iom_free(struct iom *m)
 	kfree(m);
 }
 
-static int iom_get_leg(struct dm_target *ti, struct iom_leg *leg,
-		       char *path, char *offset)
+static int iom_get_leg(struct dm_target *ti, struct iom_leg *leg, char *path,
+		       char *offset)
 {
 	unsigned long long sectors;
 	unsigned int block;
@@ -463,7 +470,8 @@ static int iom_get_leg(struct dm_target *ti, struct iom_leg *leg,
 	}
 	block = bdev_logical_block_size(leg->dev->bdev) >> SECTOR_SHIFT;
 	if (leg->offset % block) {
-		ti->error = "Leg offset not aligned to the leg's logical block size";
+		ti->error =
+			"Leg offset not aligned to the leg's logical block size";
 		return -EINVAL;
 	}
 	if (leg->offset > bdev_nr_sectors(leg->dev->bdev) ||
@@ -480,13 +488,14 @@ static int iom_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	struct iom *m;
 	int r;
 
-	if (argc < 1 || kstrtouint(argv[0], 10, &nr_legs) ||
-	    nr_legs < 1 || nr_legs > IOM_MAX_LEGS) {
+	if (argc < 1 || kstrtouint(argv[0], 10, &nr_legs) || nr_legs < 1 ||
+	    nr_legs > IOM_MAX_LEGS) {
 		ti->error = "Invalid number of legs (1 to 32)";
 		return -EINVAL;
 	}
 	if (argc != 1 + 2 * nr_legs) {
-		ti->error = "Wrong number of arguments: need <dev> <offset> per leg";
+		ti->error =
+			"Wrong number of arguments: need <dev> <offset> per leg";
 		return -EINVAL;
 	}
 
@@ -503,7 +512,8 @@ static int iom_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	mutex_init(&m->recover_mutex);
 
 	for (i = 0; i < nr_legs; i++) {
-		r = iom_get_leg(ti, &m->legs[i], argv[1 + 2 * i], argv[2 + 2 * i]);
+		r = iom_get_leg(ti, &m->legs[i], argv[1 + 2 * i],
+				argv[2 + 2 * i]);
 		if (r)
 			goto bad;
 	}
@@ -528,7 +538,8 @@ static int iom_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 
 	ti->num_flush_bios = 1;
 	ti->flush_supported = true;
-	ti->per_io_data_size = struct_size((struct iom_io *)NULL, where, nr_legs);
+	ti->per_io_data_size =
+		struct_size((struct iom_io *)NULL, where, nr_legs);
 	ti->private = m;
 	return 0;
 
@@ -558,7 +569,9 @@ static int iom_map(struct dm_target *ti, struct bio *bio)
 	 * An empty flush carries no meaningful sector: it goes to sector 0
 	 * (plus the leg's offset) of every leg.
 	 */
-	io->sector = bio_sectors(bio) ? dm_target_offset(ti, bio->bi_iter.bi_sector) : 0;
+	io->sector = bio_sectors(bio) ?
+			     dm_target_offset(ti, bio->bi_iter.bi_sector) :
+			     0;
 	iom_prepare_bvec(m, io);
 
 	if (bio_op(bio) == REQ_OP_WRITE) {
@@ -648,7 +661,7 @@ static int iom_iterate_devices(struct dm_target *ti,
 
 static struct target_type iom_target = {
 	.name = "iomirror",
-	.version = {1, 0, 0},
+	.version = { 1, 0, 0 },
 	.module = THIS_MODULE,
 	.ctr = iom_ctr,
 	.dtr = iom_dtr,

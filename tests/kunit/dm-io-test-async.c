@@ -25,8 +25,12 @@
 static void dmio_flags_write(struct kunit *test)
 {
 	static const blk_opf_t sets[] = {
-		0, REQ_SYNC, REQ_FUA, REQ_PREFLUSH,
-		REQ_SYNC | REQ_FUA | REQ_PREFLUSH, REQ_META | REQ_PRIO,
+		0,
+		REQ_SYNC,
+		REQ_FUA,
+		REQ_PREFLUSH,
+		REQ_SYNC | REQ_FUA | REQ_PREFLUSH,
+		REQ_META | REQ_PRIO,
 	};
 	struct dmio_rec *rec = test->priv;
 	struct io_region *where = dmio_regions(test, 3);
@@ -67,7 +71,10 @@ static void dmio_flags_write(struct kunit *test)
 static void dmio_flags_read(struct kunit *test)
 {
 	static const blk_opf_t sets[] = {
-		0, REQ_SYNC, REQ_META | REQ_PRIO, REQ_RAHEAD,
+		0,
+		REQ_SYNC,
+		REQ_META | REQ_PRIO,
+		REQ_RAHEAD,
 	};
 	struct dmio_rec *rec = test->priv;
 	struct io_region where;
@@ -240,7 +247,9 @@ static void dmio_flags_flush_errors(struct kunit *test)
 static void dmio_flags_count0_no_flush(struct kunit *test)
 {
 	static const blk_opf_t ops[] = {
-		REQ_OP_WRITE, REQ_OP_WRITE | REQ_FUA | REQ_SYNC, REQ_OP_READ,
+		REQ_OP_WRITE,
+		REQ_OP_WRITE | REQ_FUA | REQ_SYNC,
+		REQ_OP_READ,
 	};
 	struct dmio_rec *rec = test->priv;
 	struct io_region *where = dmio_regions(test, 3);
@@ -302,7 +311,7 @@ static unsigned int dmio_rec_held(struct kunit *test, struct dmio_rec *rec,
 {
 	KUNIT_EXPECT_TRUE_MSG(test, dmio_rec_wait_held(rec, min),
 			      "only %u bios arrived", READ_ONCE(rec->nr_held));
-	msleep(20);	/* any stragglers */
+	msleep(20); /* any stragglers */
 	return READ_ONCE(rec->nr_held);
 }
 
@@ -409,8 +418,9 @@ static void dmio_cpl_sync_after_last_bio(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, job->ret, 0);
 	KUNIT_EXPECT_EQ(test, job->bits, 0UL);
 	/* region 0 got the whole buffer, region 1 its first 32 sectors */
-	KUNIT_EXPECT_EQ(test, dmio_pattern_cmp(rec->store + (8192 << 9),
-					       64 * 512, seed, 0),
+	KUNIT_EXPECT_EQ(test,
+			dmio_pattern_cmp(rec->store + (8192 << 9), 64 * 512,
+					 seed, 0),
 			(size_t)64 * 512);
 	KUNIT_EXPECT_EQ(test, dmio_pattern_cmp(rec->store, 32 * 512, seed, 0),
 			(size_t)32 * 512);
@@ -575,8 +585,10 @@ static void dmio_cpl_request_counters(struct kunit *test)
 		u64 c0 = dmio_requests_completed();
 		unsigned long bits;
 
-		KUNIT_EXPECT_EQ(test, dmio_run(test, async, b, 3, where,
-					       REQ_OP_WRITE, &bits), 0);
+		KUNIT_EXPECT_EQ(test,
+				dmio_run(test, async, b, 3, where, REQ_OP_WRITE,
+					 &bits),
+				0);
 		KUNIT_EXPECT_EQ(test, dmio_requests_started() - s0, 1ULL);
 		KUNIT_EXPECT_EQ(test, dmio_requests_completed() - c0, 1ULL);
 	}

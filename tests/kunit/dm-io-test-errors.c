@@ -110,9 +110,9 @@ static void dmio_err_several_regions(struct kunit *test)
 {
 	dmio_err_expect_bits(test, DM_IO_MAX_REGIONS,
 			     BIT(0) | BIT(2) | BIT(DM_IO_MAX_REGIONS / 2 - 1) |
-			     BIT(DM_IO_MAX_REGIONS / 2) |
-			     BIT(DM_IO_MAX_REGIONS - 2) |
-			     BIT(DM_IO_MAX_REGIONS - 1));
+				     BIT(DM_IO_MAX_REGIONS / 2) |
+				     BIT(DM_IO_MAX_REGIONS - 2) |
+				     BIT(DM_IO_MAX_REGIONS - 1));
 	dmio_err_expect_bits(test, DM_IO_MAX_REGIONS,
 			     BIT(DM_IO_MAX_REGIONS - 24));
 	dmio_err_expect_bits(test, 3, BIT(2));
@@ -179,7 +179,7 @@ static void dmio_expect_data_or_zero(struct kunit *test,
 
 		if (zero || (!bad && dmio_pattern_cmp(p, SECTOR_SIZE, seed,
 						      s << SECTOR_SHIFT) ==
-				     SECTOR_SIZE))
+					     SECTOR_SIZE))
 			continue;
 		KUNIT_FAIL(test, "%s: sector %llu is %s", what, (u64)s,
 			   bad ? "not zero" : "neither data nor zero");
@@ -274,16 +274,22 @@ static void dmio_err_null_error_bits(struct kunit *test)
 
 		dmio_buf_fill(b, seed);
 		dmio_region(&where, ram1, 30000 + 8 * kind, 8);
-		KUNIT_EXPECT_EQ(test, dmio_call_sync(b, 1, &where, REQ_OP_WRITE,
-						     NULL), 0);
+		KUNIT_EXPECT_EQ(test,
+				dmio_call_sync(b, 1, &where, REQ_OP_WRITE,
+					       NULL),
+				0);
 		dmio_dev_check(test, ram1, where.sector, 8, seed, 0, "ram1");
-		KUNIT_EXPECT_EQ(test, dmio_call_sync(b, 1, &where, REQ_OP_READ,
-						     NULL), 0);
+		KUNIT_EXPECT_EQ(test,
+				dmio_call_sync(b, 1, &where, REQ_OP_READ, NULL),
+				0);
 		dmio_region(&where, err, 0, 8);
-		KUNIT_EXPECT_EQ(test, dmio_call_sync(b, 1, &where, REQ_OP_WRITE,
-						     NULL), -EIO);
-		KUNIT_EXPECT_EQ(test, dmio_call_sync(b, 1, &where, REQ_OP_READ,
-						     NULL), -EIO);
+		KUNIT_EXPECT_EQ(test,
+				dmio_call_sync(b, 1, &where, REQ_OP_WRITE,
+					       NULL),
+				-EIO);
+		KUNIT_EXPECT_EQ(test,
+				dmio_call_sync(b, 1, &where, REQ_OP_READ, NULL),
+				-EIO);
 	}
 }
 
@@ -308,7 +314,7 @@ static void dmio_err_rec_read_exact(struct kunit *test)
 		struct dmio_buf *b;
 		struct dmio_cursor c;
 		u32 seed = dmio_seed();
-		u8 failed[128] = { };
+		u8 failed[128] = {};
 		unsigned long bits;
 		sector_t s;
 		u8 *p;
@@ -343,8 +349,9 @@ static void dmio_err_rec_read_exact(struct kunit *test)
 		dmio_cursor_init(&c, b);
 		for (s = 0; (p = dmio_cursor_next(&c)); s++) {
 			if (failed[s] ? !memchr_inv(p, 0, SECTOR_SIZE) :
-			    dmio_pattern_cmp(p, SECTOR_SIZE, seed,
-					     s << SECTOR_SHIFT) == SECTOR_SIZE)
+					dmio_pattern_cmp(p, SECTOR_SIZE, seed,
+							 s << SECTOR_SHIFT) ==
+						SECTOR_SIZE)
 				continue;
 			KUNIT_FAIL(test, "%s: sector %llu: %s", what, (u64)s,
 				   failed[s] ? "failed, not zero" : "wrong");

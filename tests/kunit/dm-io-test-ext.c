@@ -21,13 +21,13 @@
 #include "dm-io-test.h"
 #include "dm_io_trace.h"
 
-#define DMIO_DEV_NBDISC		"/dev/dmio_nbdisc"
+#define DMIO_DEV_NBDISC "/dev/dmio_nbdisc"
 
-#define DMIO_EXT_DISCARD_MAX	8
-#define DMIO_EXT_GRAN		4
-#define DMIO_EXT_WZ_MAX		16
+#define DMIO_EXT_DISCARD_MAX 8
+#define DMIO_EXT_GRAN 4
+#define DMIO_EXT_WZ_MAX 16
 /* What the recorder's store holds where nothing was discarded or zeroed. */
-#define DMIO_EXT_FILL		0x5A
+#define DMIO_EXT_FILL 0x5A
 
 /* Records every call of dmio_ext_notify(). */
 struct dmio_ext_async {
@@ -82,8 +82,8 @@ static void dmio_ext_req_buf(struct dm_io_ext_request *req,
  */
 static int dmio_ext_run(struct kunit *test, bool async, unsigned int nr,
 			const struct io_region *where,
-			struct dm_io_ext_request *req, unsigned long *error_bits,
-			unsigned long *unsup_bits)
+			struct dm_io_ext_request *req,
+			unsigned long *error_bits, unsigned long *unsup_bits)
 {
 	struct dmio_ext_async *a;
 	u64 s0, c0;
@@ -147,7 +147,8 @@ static void dmio_ext_test_exit(struct kunit *test)
 
 /* The recorder's store holds @byte in sectors [@lo, @hi). */
 static bool dmio_ext_store_is(struct kunit *test, struct dmio_rec *rec,
-			      sector_t lo, sector_t hi, u8 byte, const char *what)
+			      sector_t lo, sector_t hi, u8 byte,
+			      const char *what)
 {
 	u8 *p = rec->store + (lo << SECTOR_SHIFT);
 	u8 *bad = memchr_inv(p, byte, (hi - lo) << SECTOR_SHIFT);
@@ -177,9 +178,10 @@ static unsigned int dmio_ext_check_split(struct kunit *test,
 		const struct dmio_rec_bio *b = &rec->log[i];
 		unsigned int len = b->size >> SECTOR_SHIFT;
 
-		if ((b->opf & REQ_OP_MASK) != op || b->sector != next ||
-		    !len || len > max || (i && b->sector % gran)) {
-			KUNIT_FAIL(test, "%s: bio %u: op %u, %llu+%u after %llu",
+		if ((b->opf & REQ_OP_MASK) != op || b->sector != next || !len ||
+		    len > max || (i && b->sector % gran)) {
+			KUNIT_FAIL(test,
+				   "%s: bio %u: op %u, %llu+%u after %llu",
 				   what, i, b->opf & REQ_OP_MASK,
 				   (u64)b->sector, len, (u64)next);
 			return 0;
@@ -213,22 +215,24 @@ static void dmio_ext_split(struct kunit *test, blk_opf_t opf, sector_t sector,
 	for (async = 0; async < 2; async++) {
 		const char *what = dmio_mode(async);
 
-		memset(rec->store, DMIO_EXT_FILL, (sector + count + 64) << SECTOR_SHIFT);
+		memset(rec->store, DMIO_EXT_FILL,
+		       (sector + count + 64) << SECTOR_SHIFT);
 		dmio_rec_clear(rec);
 		dmio_region(&where, rec->bdev, sector, count);
 		dmio_ext_req(&req, opf);
-		KUNIT_EXPECT_EQ(test, dmio_ext_run(test, async, 1, &where, &req,
-						   &err, &unsup), 0);
+		KUNIT_EXPECT_EQ(test,
+				dmio_ext_run(test, async, 1, &where, &req, &err,
+					     &unsup),
+				0);
 		KUNIT_EXPECT_EQ(test, err | unsup, 0);
 		KUNIT_EXPECT_EQ_MSG(test,
 				    dmio_ext_check_split(test, rec, op, sector,
 							 count, max, gran,
 							 what),
 				    nr_bios, "%s", what);
-		KUNIT_EXPECT_TRUE(test,
-				  dmio_rec_check_flags(test, rec, op,
-						       opf & ~REQ_OP_MASK, 0,
-						       what));
+		KUNIT_EXPECT_TRUE(test, dmio_rec_check_flags(test, rec, op,
+							     opf & ~REQ_OP_MASK,
+							     0, what));
 		dmio_ext_store_is(test, rec, 0, sector, DMIO_EXT_FILL, what);
 		dmio_ext_store_is(test, rec, sector, sector + count, 0, what);
 		dmio_ext_store_is(test, rec, sector + count,
@@ -258,8 +262,9 @@ static void dmio_ext_discard_regions(struct kunit *test)
 	dmio_region(&where[1], rec->bdev, 201, 3);
 	dmio_region(&where[2], rec->bdev, 300, 0);
 	dmio_ext_req(&req, REQ_OP_DISCARD | REQ_SYNC);
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, false, 3, where, &req, &err,
-					   &unsup), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, false, 3, where, &req, &err, &unsup),
+			0);
 	KUNIT_EXPECT_EQ(test, err | unsup, 0);
 	KUNIT_EXPECT_TRUE(test, dmio_rec_check_flags(test, rec, REQ_OP_DISCARD,
 						     REQ_SYNC, 0, "discard"));
@@ -285,7 +290,8 @@ static void dmio_ext_write_zeroes_split(struct kunit *test)
  */
 static void dmio_ext_unsupported(struct kunit *test)
 {
-	static const enum req_op ops[] = { REQ_OP_DISCARD, REQ_OP_WRITE_ZEROES };
+	static const enum req_op ops[] = { REQ_OP_DISCARD,
+					   REQ_OP_WRITE_ZEROES };
 	struct block_device *ram0 = dmio_open(test, DMIO_DEV_RAM0);
 	struct block_device *err_dev = dmio_open(test, DMIO_DEV_ERR);
 	struct dmio_rec *rec = test->priv;
@@ -343,19 +349,23 @@ static void dmio_ext_mixed(struct kunit *test)
 	dmio_rec_fail(rec, false, 1000, 1001);
 	dmio_region(&where[0], rec->bdev, 16, 16);
 	dmio_region(&where[1], ram0, 16, 16);
-	dmio_region(&where[2], rec->bdev, 992, 16);	/* one bio fails */
+	dmio_region(&where[2], rec->bdev, 992, 16); /* one bio fails */
 	dmio_region(&where[3], ram0, 64, 0);
 	for (async = 0; async < 2; async++) {
 		dmio_ext_req(&req, REQ_OP_DISCARD);
-		KUNIT_EXPECT_EQ(test, dmio_ext_run(test, async, 4, where, &req,
-						   &err, &unsup), -EIO);
+		KUNIT_EXPECT_EQ(test,
+				dmio_ext_run(test, async, 4, where, &req, &err,
+					     &unsup),
+				-EIO);
 		KUNIT_EXPECT_EQ(test, err, BIT(2));
 		KUNIT_EXPECT_EQ(test, unsup, BIT(1));
 		dmio_ext_store_is(test, rec, 16, 32, 0, "region 0");
 
 		dmio_ext_req(&req, REQ_OP_WRITE_ZEROES);
-		KUNIT_EXPECT_EQ(test, dmio_ext_run(test, async, 4, where, &req,
-						   &err, &unsup), -EIO);
+		KUNIT_EXPECT_EQ(test,
+				dmio_ext_run(test, async, 4, where, &req, &err,
+					     &unsup),
+				-EIO);
 		KUNIT_EXPECT_EQ(test, err, BIT(2));
 		KUNIT_EXPECT_EQ(test, unsup, BIT(1));
 	}
@@ -376,8 +386,10 @@ static void dmio_ext_nullb_discard(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, dmio_dev_pattern(nb, 0, 64, seed, 0), 0);
 		dmio_region(&where, nb, 8, 40);
 		dmio_ext_req(&req, REQ_OP_DISCARD);
-		KUNIT_EXPECT_EQ(test, dmio_ext_run(test, async, 1, &where, &req,
-						   &err, &unsup), 0);
+		KUNIT_EXPECT_EQ(test,
+				dmio_ext_run(test, async, 1, &where, &req, &err,
+					     &unsup),
+				0);
 		KUNIT_EXPECT_EQ(test, err | unsup, 0);
 		dmio_dev_check(test, nb, 0, 8, seed, 0, "before");
 		dmio_dev_check_byte(test, nb, 8, 40, 0, "discarded");
@@ -411,24 +423,29 @@ static void dmio_ext_flush_all(struct kunit *test)
 
 		dmio_rec_clear(rec);
 		dmio_ext_req(&req, REQ_OP_WRITE | REQ_PREFLUSH);
-		KUNIT_EXPECT_EQ(test, dmio_ext_run(test, async, 4, where, &req,
-						   &err, &unsup), 0);
+		KUNIT_EXPECT_EQ(test,
+				dmio_ext_run(test, async, 4, where, &req, &err,
+					     &unsup),
+				0);
 		KUNIT_EXPECT_EQ(test, err | unsup, 0);
 		KUNIT_EXPECT_EQ(test, dmio_rec_nr(rec), 2);
 		KUNIT_EXPECT_EQ(test, rec->log[0].size, 0);
 		KUNIT_EXPECT_EQ(test, rec->log[1].size, 0);
-		KUNIT_EXPECT_TRUE(test, dmio_rec_check_flags(test, rec,
-							     REQ_OP_WRITE,
-							     REQ_PREFLUSH, 0,
-							     what));
+		KUNIT_EXPECT_TRUE(test,
+				  dmio_rec_check_flags(test, rec, REQ_OP_WRITE,
+						       REQ_PREFLUSH, 0, what));
 
 		dmio_rec_fail(rec, true, 0, 0);
-		KUNIT_EXPECT_EQ(test, dmio_ext_run(test, async, 3, where, &req,
-						   &err, &unsup), -EIO);
+		KUNIT_EXPECT_EQ(test,
+				dmio_ext_run(test, async, 3, where, &req, &err,
+					     &unsup),
+				-EIO);
 		KUNIT_EXPECT_EQ(test, err, BIT(0));
 		KUNIT_EXPECT_EQ(test, unsup, 0);
-		KUNIT_EXPECT_EQ(test, dmio_ext_run(test, async, 4, where, &req,
-						   &err, &unsup), -EIO);
+		KUNIT_EXPECT_EQ(test,
+				dmio_ext_run(test, async, 4, where, &req, &err,
+					     &unsup),
+				-EIO);
 		KUNIT_EXPECT_EQ(test, err, BIT(0) | BIT(3));
 		dmio_rec_fail(rec, false, 0, 0);
 	}
@@ -466,13 +483,17 @@ static void dmio_ext_ioprio(struct kunit *test)
 		dmio_ext_req(&req, REQ_OP_WRITE | REQ_FUA);
 		req.ioprio = prio;
 		dmio_ext_req_buf(&req, w);
-		KUNIT_EXPECT_EQ(test, dmio_ext_run(test, async, 1, &where, &req,
-						   &err, &unsup), 0);
+		KUNIT_EXPECT_EQ(test,
+				dmio_ext_run(test, async, 1, &where, &req, &err,
+					     &unsup),
+				0);
 		dmio_ext_req(&req, REQ_OP_READ);
 		req.ioprio = prio;
 		dmio_ext_req_buf(&req, r);
-		KUNIT_EXPECT_EQ(test, dmio_ext_run(test, async, 1, &where, &req,
-						   &err, &unsup), 0);
+		KUNIT_EXPECT_EQ(test,
+				dmio_ext_run(test, async, 1, &where, &req, &err,
+					     &unsup),
+				0);
 		dmio_buf_check(test, r, seed, len, what);
 		dmio_buf_check_guards(test, r, what);
 
@@ -490,17 +511,22 @@ static void dmio_ext_ioprio(struct kunit *test)
 	dmio_ext_req(&req, REQ_OP_WRITE);
 	dmio_ext_req_buf(&req, dmio_buf_new(test, DMIO_VM, 4096, 0));
 	req.ioprio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0);
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, false, 1, &where, &req, &err,
-					   &unsup), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, false, 1, &where, &req, &err,
+				     &unsup),
+			0);
 	dmio_ext_req(&req, REQ_OP_DISCARD);
 	req.ioprio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0);
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, false, 1, &where, &req, &err,
-					   &unsup), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, false, 1, &where, &req, &err,
+				     &unsup),
+			0);
 	dmio_region(&where, rec->bdev, 0, 0);
 	dmio_ext_req(&req, REQ_OP_WRITE | REQ_PREFLUSH);
 	req.ioprio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0);
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, true, 1, &where, &req, &err,
-					   &unsup), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, true, 1, &where, &req, &err, &unsup),
+			0);
 	n = dmio_rec_nr(rec);
 	KUNIT_EXPECT_GT(test, n, 2);
 	for (i = 0; i < n && i < DMIO_REC_LOG; i++)
@@ -541,8 +567,8 @@ static void dmio_res_stats(struct kunit_resource *res)
 	dm_io_stats_destroy(res->data);
 }
 
-static bool dmio_res_stats_match(struct kunit *test,
-				 struct kunit_resource *res, void *match_data)
+static bool dmio_res_stats_match(struct kunit *test, struct kunit_resource *res,
+				 void *match_data)
 {
 	return res->free == dmio_res_stats && res->data == match_data;
 }
@@ -553,7 +579,7 @@ static bool dmio_res_stats_match(struct kunit *test,
  */
 static void dmio_ext_stats(struct kunit *test)
 {
-	static const char * const user = "kunit-ext";
+	static const char *const user = "kunit-ext";
 	struct block_device *ram0 = dmio_open(test, DMIO_DEV_RAM0);
 	struct block_device *err_dev = dmio_open(test, DMIO_DEV_ERR);
 	unsigned int pages0 = dmio_reserved_pages();
@@ -584,23 +610,29 @@ static void dmio_ext_stats(struct kunit *test)
 	dmio_ext_req(&req, REQ_OP_WRITE);
 	dmio_ext_req_buf(&req, b);
 	req.stats = stats;
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, false, 1, &where, &req, &err,
-					   &unsup), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, false, 1, &where, &req, &err,
+				     &unsup),
+			0);
 	dmio_region(&where, err_dev, 0, 8);
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, true, 1, &where, &req, &err,
-					   &unsup), -EIO);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, true, 1, &where, &req, &err, &unsup),
+			-EIO);
 	dmio_region(&where, rec->bdev, 64, 50);
 	dmio_ext_req(&req, REQ_OP_DISCARD);
 	req.stats = stats;
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, false, 1, &where, &req, &err,
-					   &unsup), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, false, 1, &where, &req, &err,
+				     &unsup),
+			0);
 	dmio_region(&where, ram0, 0, 8);
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, true, 1, &where, &req, &err,
-					   &unsup), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, true, 1, &where, &req, &err, &unsup),
+			-EOPNOTSUPP);
 	/* the classic calls account to no user */
 	dmio_region(&where, rec->bdev, 0, 8);
-	KUNIT_EXPECT_EQ(test, dm_io_sync_vm(1, &where, REQ_OP_WRITE, b->vm,
-					    NULL), 0);
+	KUNIT_EXPECT_EQ(test,
+			dm_io_sync_vm(1, &where, REQ_OP_WRITE, b->vm, NULL), 0);
 
 	dm_io_stats_read(stats, &v);
 	KUNIT_EXPECT_EQ(test, v.requests, 4);
@@ -656,7 +688,7 @@ static void dmio_ext_stats(struct kunit *test)
 
 #ifdef CONFIG_TRACEPOINTS
 struct dmio_ext_trace {
-	spinlock_t lock;	/* protects everything below */
+	spinlock_t lock; /* protects everything below */
 	unsigned int submits;
 	unsigned int completes;
 	const void *id;
@@ -746,8 +778,9 @@ static void dmio_ext_tracepoints(struct kunit *test)
 	dmio_ext_req(&req, REQ_OP_WRITE);
 	dmio_ext_req_buf(&req, b);
 	req.ioprio = prio;
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, false, 1, where, &req, &err,
-					   &unsup), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, false, 1, where, &req, &err, &unsup),
+			0);
 	KUNIT_EXPECT_EQ(test, t->submits, 1);
 	KUNIT_EXPECT_EQ(test, t->completes, 1);
 	KUNIT_EXPECT_TRUE(test, t->id_matched);
@@ -760,8 +793,9 @@ static void dmio_ext_tracepoints(struct kunit *test)
 	dmio_ext_trace_reset(t);
 	dmio_region(&where[1], ram0, 0, 8);
 	dmio_ext_req(&req, REQ_OP_DISCARD);
-	KUNIT_EXPECT_EQ(test, dmio_ext_run(test, true, 2, where, &req, &err,
-					   &unsup), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, true, 2, where, &req, &err, &unsup),
+			-EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, t->submits, 1);
 	KUNIT_EXPECT_EQ(test, t->completes, 1);
 	KUNIT_EXPECT_TRUE(test, t->id_matched);
@@ -774,8 +808,9 @@ static void dmio_ext_tracepoints(struct kunit *test)
 	/* the classic API: 1 request of 2 regions, multi-bio */
 	dmio_ext_trace_reset(t);
 	dmio_region(&where[1], ram0, 64, 16);
-	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(2, where, REQ_OP_WRITE, b->bvec,
-					      NULL), 0);
+	KUNIT_EXPECT_EQ(test,
+			dm_io_sync_bvec(2, where, REQ_OP_WRITE, b->bvec, NULL),
+			0);
 	KUNIT_EXPECT_EQ(test, t->submits, 1);
 	KUNIT_EXPECT_EQ(test, t->completes, 1);
 	KUNIT_EXPECT_TRUE(test, t->id_matched);
@@ -783,8 +818,9 @@ static void dmio_ext_tracepoints(struct kunit *test)
 
 	/* bad input: no events */
 	dmio_ext_trace_reset(t);
-	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(2, where, REQ_OP_READ, b->bvec,
-					      NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			dm_io_sync_bvec(2, where, REQ_OP_READ, b->bvec, NULL),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, t->submits + t->completes, 0);
 
 	unregister_trace_dm_io_complete(dmio_ext_probe_complete, t);
@@ -804,7 +840,7 @@ static void dmio_ext_invalid(struct kunit *test)
 	struct dm_io_ext_request req;
 	unsigned long err, unsup;
 	unsigned int k, async;
-	static const char * const bad_names[] = {
+	static const char *const bad_names[] = {
 		"", "a/b", ".", "..", "0123456789abcdef0123456789abcdef",
 	};
 
@@ -814,10 +850,11 @@ static void dmio_ext_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dm_io_submit(1, where, NULL, &err, &unsup),
 			-EINVAL);
 	for (async = 0; async < 2; async++) {
-#define DMIO_EXT_BAD(nr, w, what) \
-	KUNIT_EXPECT_EQ_MSG(test, dmio_ext_run(test, async, nr, w, &req, \
-					       &err, &unsup), -EINVAL, \
-			    "%s %s", what, dmio_mode(async))
+#define DMIO_EXT_BAD(nr, w, what)                                        \
+	KUNIT_EXPECT_EQ_MSG(test,                                        \
+			    dmio_ext_run(test, async, nr, w, &req, &err, \
+					 &unsup),                        \
+			    -EINVAL, "%s %s", what, dmio_mode(async))
 
 		dmio_ext_req(&req, REQ_OP_DISCARD);
 		dmio_ext_req_buf(&req, b);
@@ -870,7 +907,8 @@ static void dmio_ext_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(dm_io_stats_create(NULL, 0)), -EINVAL);
 	for (k = 0; k < ARRAY_SIZE(bad_names); k++)
 		KUNIT_EXPECT_EQ_MSG(test,
-				    PTR_ERR(dm_io_stats_create(bad_names[k], 0)),
+				    PTR_ERR(dm_io_stats_create(bad_names[k],
+							       0)),
 				    -EINVAL, "name '%s'", bad_names[k]);
 	dm_io_stats_destroy(NULL);
 }

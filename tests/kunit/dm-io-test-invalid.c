@@ -17,7 +17,7 @@
 struct dmio_bad_call {
 	struct block_device *ram[DMIO_NR_RAM];
 	struct block_device *nb4k;
-	struct io_region *regions;	/* DM_IO_MAX_REGIONS + 1 of them */
+	struct io_region *regions; /* DM_IO_MAX_REGIONS + 1 of them */
 	/* the call */
 	unsigned int nr;
 	struct io_region *where;
@@ -28,12 +28,12 @@ struct dmio_bad_call {
 
 struct dmio_bad {
 	const char *name;
-	unsigned int kinds;	/* BIT(kind) for each kind it applies to */
+	unsigned int kinds; /* BIT(kind) for each kind it applies to */
 	void (*setup)(struct kunit *test, struct dmio_bad_call *c,
 		      enum dmio_kind kind);
 };
 
-#define DMIO_ALL_KINDS	(BIT(DMIO_PL) | BIT(DMIO_BVEC) | BIT(DMIO_VM))
+#define DMIO_ALL_KINDS (BIT(DMIO_PL) | BIT(DMIO_BVEC) | BIT(DMIO_VM))
 
 static void dmio_bad_zero_regions(struct kunit *test, struct dmio_bad_call *c,
 				  enum dmio_kind kind)
@@ -94,8 +94,7 @@ static void dmio_bad_at_end(struct kunit *test, struct dmio_bad_call *c,
 	dmio_region(&c->where[0], c->ram[0], DMIO_RAM_SECTORS, 8);
 }
 
-static void dmio_bad_past_end_later(struct kunit *test,
-				    struct dmio_bad_call *c,
+static void dmio_bad_past_end_later(struct kunit *test, struct dmio_bad_call *c,
 				    enum dmio_kind kind)
 {
 	c->nr = 3;
@@ -177,8 +176,7 @@ static void dmio_bad_pl_offset_100(struct kunit *test, struct dmio_bad_call *c,
 	c->buf->offset = 100;
 }
 
-static void dmio_bad_pl_offset_page(struct kunit *test,
-				    struct dmio_bad_call *c,
+static void dmio_bad_pl_offset_page(struct kunit *test, struct dmio_bad_call *c,
 				    enum dmio_kind kind)
 {
 	c->buf->offset = PAGE_SIZE;
@@ -202,8 +200,7 @@ static void dmio_bad_pl_short_offset(struct kunit *test,
 }
 
 /* entry 1 has a NULL page before the region is covered */
-static void dmio_bad_bvec_null_page(struct kunit *test,
-				    struct dmio_bad_call *c,
+static void dmio_bad_bvec_null_page(struct kunit *test, struct dmio_bad_call *c,
 				    enum dmio_kind kind)
 {
 	c->buf = dmio_buf_new(test, DMIO_BVEC, 3 * PAGE_SIZE, 0);
@@ -212,8 +209,7 @@ static void dmio_bad_bvec_null_page(struct kunit *test,
 }
 
 /* entry 1 has length 0 before the region is covered */
-static void dmio_bad_bvec_zero_len(struct kunit *test,
-				   struct dmio_bad_call *c,
+static void dmio_bad_bvec_zero_len(struct kunit *test, struct dmio_bad_call *c,
 				   enum dmio_kind kind)
 {
 	c->buf = dmio_buf_new(test, DMIO_BVEC, 3 * PAGE_SIZE, 0);
@@ -389,30 +385,38 @@ static void dmio_invalid_controls(struct kunit *test)
 	for (kind = 0; kind < DMIO_NR_KINDS; kind++) {
 		b = dmio_buf_new(test, kind, 2 * PAGE_SIZE, 0);
 		dmio_region(&where, ram0, DMIO_RAM_SECTORS - 16, 16);
-		KUNIT_EXPECT_EQ_MSG(test, dmio_run(test, kind & 1, b, 1, &where,
-						   REQ_OP_WRITE, &bits), 0,
-				    "%s at the end", dmio_kind_name[kind]);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    dmio_run(test, kind & 1, b, 1, &where,
+					     REQ_OP_WRITE, &bits),
+				    0, "%s at the end", dmio_kind_name[kind]);
 		dmio_region(&where, nb4k, 8, 16);
-		KUNIT_EXPECT_EQ_MSG(test, dmio_run(test, !(kind & 1), b, 1,
-						   &where, REQ_OP_WRITE, &bits),
+		KUNIT_EXPECT_EQ_MSG(test,
+				    dmio_run(test, !(kind & 1), b, 1, &where,
+					     REQ_OP_WRITE, &bits),
 				    0, "%s on 4k", dmio_kind_name[kind]);
 	}
 
 	b = dmio_buf_new(test, DMIO_PL, 2 * PAGE_SIZE - 512, 512);
 	dmio_region(&where, ram0, 0, 2 * DMIO_PAGE_SECTORS - 1);
-	KUNIT_EXPECT_EQ(test, dmio_run(test, false, b, 1, &where, REQ_OP_WRITE,
-				       &bits), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_run(test, false, b, 1, &where, REQ_OP_WRITE,
+				 &bits),
+			0);
 	b = dmio_buf_new(test, DMIO_PL, PAGE_SIZE + 512, PAGE_SIZE - 512);
 	dmio_region(&where, ram0, 0, DMIO_PAGE_SECTORS + 1);
-	KUNIT_EXPECT_EQ(test, dmio_run(test, true, b, 1, &where, REQ_OP_WRITE,
-				       &bits), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_run(test, true, b, 1, &where, REQ_OP_WRITE, &bits),
+			0);
 	b = dmio_buf_new(test, DMIO_BVEC, PAGE_SIZE, 0);
 	dmio_region(&where, ram0, 0, DMIO_PAGE_SECTORS);
-	KUNIT_EXPECT_EQ(test, dmio_run(test, false, b, 1, &where, REQ_OP_WRITE,
-				       &bits), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_run(test, false, b, 1, &where, REQ_OP_WRITE,
+				 &bits),
+			0);
 	b = dmio_buf_new(test, DMIO_VM, PAGE_SIZE, 0);
-	KUNIT_EXPECT_EQ(test, dmio_run(test, true, b, 1, &where, REQ_OP_READ,
-				       &bits), 0);
+	KUNIT_EXPECT_EQ(test,
+			dmio_run(test, true, b, 1, &where, REQ_OP_READ, &bits),
+			0);
 }
 
 static struct kunit_case dmio_invalid_cases[] = {

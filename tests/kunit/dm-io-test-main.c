@@ -22,7 +22,7 @@
 
 #include "dm-io-test.h"
 
-const char * const dmio_kind_name[DMIO_NR_KINDS] = {
+const char *const dmio_kind_name[DMIO_NR_KINDS] = {
 	[DMIO_PL] = "pl",
 	[DMIO_BVEC] = "bvec",
 	[DMIO_VM] = "vm",
@@ -142,8 +142,8 @@ static void dmio_buf_arrays(struct kunit *test, struct dmio_buf *buf,
 	buf->segs = dmio_alloc(test, segs * sizeof(*buf->segs));
 	buf->guards = dmio_alloc(test, 2 * segs * sizeof(*buf->guards));
 	KUNIT_ASSERT_TRUE(test, kunit_alloc_resource(test, dmio_res_init,
-						     dmio_res_pages,
-						     GFP_KERNEL, buf));
+						     dmio_res_pages, GFP_KERNEL,
+						     buf));
 }
 
 static u8 *dmio_buf_page(struct kunit *test, struct dmio_buf *buf,
@@ -171,8 +171,8 @@ static void dmio_seg_add(struct dmio_seg *seg, unsigned int *nr, u8 *addr,
 static void dmio_buf_pl(struct kunit *test, struct dmio_buf *buf,
 			unsigned int offset)
 {
-	unsigned int n = max_t(size_t, 1, DIV_ROUND_UP(offset + buf->len,
-						       PAGE_SIZE));
+	unsigned int n =
+		max_t(size_t, 1, DIV_ROUND_UP(offset + buf->len, PAGE_SIZE));
 	size_t left = buf->len;
 	unsigned int i;
 
@@ -260,6 +260,8 @@ static void dmio_buf_vm(struct kunit *test, struct dmio_buf *buf,
  *	entry; vm: offset into the vmalloc area
  *
  * Data and guards start out zero; see dmio_buf_fill()/dmio_buf_memset().
+ *
+ * Return: the buffer, freed when the test case ends.
  */
 struct dmio_buf *dmio_buf_new(struct kunit *test, enum dmio_kind kind,
 			      size_t len, unsigned int offset)
@@ -333,7 +335,7 @@ bool dmio_buf_check(struct kunit *test, const struct dmio_buf *buf, u32 seed,
 bool dmio_buf_check_byte(struct kunit *test, const struct dmio_buf *buf,
 			 u8 byte, size_t from, size_t len, const char *what)
 {
-	size_t start = 0, end = from + len;	/* start: of segment i */
+	size_t start = 0, end = from + len; /* start: of segment i */
 	unsigned int i;
 
 	for (i = 0; i < buf->nr_segs && start < end;
@@ -425,8 +427,11 @@ struct block_device *dmio_open(struct kunit *test, const char *path)
 
 void dmio_open_rams(struct kunit *test, struct block_device **ram)
 {
-	static const char * const path[DMIO_NR_RAM] = {
-		DMIO_DEV_RAM0, DMIO_DEV_RAM1, DMIO_DEV_RAM2, DMIO_DEV_RAM3,
+	static const char *const path[DMIO_NR_RAM] = {
+		DMIO_DEV_RAM0,
+		DMIO_DEV_RAM1,
+		DMIO_DEV_RAM2,
+		DMIO_DEV_RAM3,
 	};
 	unsigned int i;
 
@@ -477,8 +482,8 @@ static int dmio_dev_write(struct block_device *bdev, sector_t sector,
 	return r;
 }
 
-int dmio_dev_pattern(struct block_device *bdev, sector_t sector,
-		     sector_t nr, u32 seed, u64 off)
+int dmio_dev_pattern(struct block_device *bdev, sector_t sector, sector_t nr,
+		     u32 seed, u64 off)
 {
 	return dmio_dev_write(bdev, sector, nr, seed ?: 1, off, 0);
 }
@@ -696,6 +701,8 @@ int dmio_run(struct kunit *test, bool async, const struct dmio_buf *buf,
  * The device region is zeroed first; after the WRITE raw reads must find
  * the pattern there, and after the READ @rbuf must hold it, with the bytes
  * around the data untouched.
+ *
+ * Return: true if every step passed its checks.
  */
 bool dmio_round_trip(struct kunit *test, bool async, struct dmio_buf *wbuf,
 		     struct dmio_buf *rbuf, const struct io_region *region,
@@ -706,8 +713,10 @@ bool dmio_round_trip(struct kunit *test, bool async, struct dmio_buf *wbuf,
 	unsigned long bits;
 	int r;
 
-	KUNIT_ASSERT_EQ(test, dmio_dev_memset(region->bdev, region->sector,
-					      region->count, 0), 0);
+	KUNIT_ASSERT_EQ(test,
+			dmio_dev_memset(region->bdev, region->sector,
+					region->count, 0),
+			0);
 	dmio_buf_fill(wbuf, seed);
 	r = dmio_run(test, async, wbuf, 1, region, REQ_OP_WRITE, &bits);
 	KUNIT_EXPECT_EQ_MSG(test, r, 0, "%s: write", what);
@@ -728,14 +737,15 @@ bool dmio_round_trip(struct kunit *test, bool async, struct dmio_buf *wbuf,
 		return false;
 	/* data bytes past the region are not touched either */
 	return dmio_buf_check(test, rbuf, seed, len, what) &&
-	       dmio_buf_check_byte(test, rbuf, DMIO_GUARD, len,
-				   rbuf->len - len, what) &&
+	       dmio_buf_check_byte(test, rbuf, DMIO_GUARD, len, rbuf->len - len,
+				   what) &&
 	       dmio_buf_check_guards(test, rbuf, what);
 }
 
 kunit_test_suites(&dmio_rw_suite, &dmio_large_suite, &dmio_regions_suite,
 		  &dmio_errors_suite, &dmio_flags_suite, &dmio_completion_suite,
-		  &dmio_pool_suite, &dmio_invalid_suite, &dmio_ext_suite);
+		  &dmio_pool_suite, &dmio_invalid_suite, &dmio_fault_suite,
+		  &dmio_ext_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the dm-io API");
 MODULE_LICENSE("GPL");

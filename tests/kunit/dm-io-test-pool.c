@@ -37,8 +37,8 @@ static void dmio_expect_pool(struct kunit *test, struct dmio_pool_state s,
 {
 	KUNIT_EXPECT_EQ_MSG(test, dmio_reserve_requests(), s.requests,
 			    "%s: requests", what);
-	KUNIT_EXPECT_EQ_MSG(test, dmio_reserved_pages(), s.pages,
-			    "%s: pages", what);
+	KUNIT_EXPECT_EQ_MSG(test, dmio_reserved_pages(), s.pages, "%s: pages",
+			    what);
 }
 
 /* get(n) reserves n pages and grows the reserve; put(n) undoes it exactly. */

@@ -76,8 +76,8 @@ static void dmio_rec_submit_bio(struct bio *bio)
 		}
 	}
 
-	if (op == REQ_OP_READ || op == REQ_OP_WRITE ||
-	    op == REQ_OP_DISCARD || op == REQ_OP_WRITE_ZEROES)
+	if (op == REQ_OP_READ || op == REQ_OP_WRITE || op == REQ_OP_DISCARD ||
+	    op == REQ_OP_WRITE_ZEROES)
 		bio->bi_status = r.failed ? BLK_STS_IOERR : BLK_STS_OK;
 	else
 		bio->bi_status = BLK_STS_NOTSUPP;
@@ -297,6 +297,8 @@ static int dmio_rec_region_of(struct dmio_rec *rec, unsigned int nr,
  * Every bio with data lies inside one region, is a whole number of
  * sectors, respects the queue's max_sectors and max_segments, and no two
  * overlap; every sector of every region is covered.
+ *
+ * Return: true if the bios pass these checks.
  */
 bool dmio_rec_check_cover(struct kunit *test, struct dmio_rec *rec,
 			  unsigned int nr, const struct io_region *where,
@@ -367,8 +369,7 @@ bool dmio_rec_check_flags(struct kunit *test, struct dmio_rec *rec,
 			  enum req_op op, blk_opf_t want, blk_opf_t forbid,
 			  const char *what)
 {
-	unsigned int i, n = min_t(unsigned int, dmio_rec_nr(rec),
-				  DMIO_REC_LOG);
+	unsigned int i, n = min_t(unsigned int, dmio_rec_nr(rec), DMIO_REC_LOG);
 
 	for (i = 0; i < n; i++) {
 		blk_opf_t opf = rec->log[i].opf;

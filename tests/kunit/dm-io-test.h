@@ -19,26 +19,27 @@
 #include "dm-io-compat.h"
 #include "dm-io-internal.h"
 
-#define DMIO_DEV_RAM0		"/dev/ram0"
-#define DMIO_DEV_RAM1		"/dev/ram1"
-#define DMIO_DEV_RAM2		"/dev/ram2"
-#define DMIO_DEV_RAM3		"/dev/ram3"
-#define DMIO_DEV_ERR		"/dev/mapper/dmio_err"
-#define DMIO_DEV_MIXED		"/dev/mapper/dmio_mixed"
-#define DMIO_DEV_NBSMALL	"/dev/dmio_nbsmall"
-#define DMIO_DEV_NB4K		"/dev/dmio_nb4k"
+#define DMIO_DEV_RAM0 "/dev/ram0"
+#define DMIO_DEV_RAM1 "/dev/ram1"
+#define DMIO_DEV_RAM2 "/dev/ram2"
+#define DMIO_DEV_RAM3 "/dev/ram3"
+#define DMIO_DEV_ERR "/dev/mapper/dmio_err"
+#define DMIO_DEV_MIXED "/dev/mapper/dmio_mixed"
+#define DMIO_DEV_NBSMALL "/dev/dmio_nbsmall"
+#define DMIO_DEV_NB4K "/dev/dmio_nb4k"
+#define DMIO_DEV_NBFAULT "/dev/dmio_nbfault"
 
-#define DMIO_NR_RAM		4
-#define DMIO_RAM_SECTORS	65536
+#define DMIO_NR_RAM 4
+#define DMIO_RAM_SECTORS 65536
 /* dmio_mixed maps every sector to the same sector of ram3, except these. */
-#define DMIO_MIXED_BAD_LO	4096
-#define DMIO_MIXED_BAD_HI	4104
+#define DMIO_MIXED_BAD_LO 4096
+#define DMIO_MIXED_BAD_HI 4104
 
 /* Bytes a request must not touch, and the "stale data" marker. */
-#define DMIO_GUARD		0xAA
+#define DMIO_GUARD 0xAA
 /* Longest bounded wait for one completion: a lost one fails the case. */
-#define DMIO_TIMEOUT		(30 * HZ)
-#define DMIO_PAGE_SECTORS	(PAGE_SIZE >> SECTOR_SHIFT)
+#define DMIO_TIMEOUT (30 * HZ)
+#define DMIO_PAGE_SECTORS (PAGE_SIZE >> SECTOR_SHIFT)
 
 enum dmio_kind {
 	DMIO_PL,
@@ -96,7 +97,7 @@ struct dmio_async {
 };
 
 /* Test variant v: buffer kind v / 2, sync when v is even, async when odd. */
-#define DMIO_NR_VARIANTS	(2 * DMIO_NR_KINDS)
+#define DMIO_NR_VARIANTS (2 * DMIO_NR_KINDS)
 
 static inline enum dmio_kind dmio_variant_kind(unsigned int v)
 {
@@ -108,7 +109,7 @@ static inline bool dmio_variant_async(unsigned int v)
 	return v & 1;
 }
 
-extern const char * const dmio_kind_name[DMIO_NR_KINDS];
+extern const char *const dmio_kind_name[DMIO_NR_KINDS];
 extern bool dmio_test_unsafe;
 
 static inline const char *dmio_mode(bool async)
@@ -142,8 +143,8 @@ u8 *dmio_cursor_next(struct dmio_cursor *c);
 /* block devices */
 struct block_device *dmio_open(struct kunit *test, const char *path);
 void dmio_open_rams(struct kunit *test, struct block_device **ram);
-int dmio_dev_pattern(struct block_device *bdev, sector_t sector,
-		     sector_t nr, u32 seed, u64 off);
+int dmio_dev_pattern(struct block_device *bdev, sector_t sector, sector_t nr,
+		     u32 seed, u64 off);
 int dmio_dev_memset(struct block_device *bdev, sector_t sector, sector_t nr,
 		    u8 byte);
 bool dmio_dev_check(struct kunit *test, struct block_device *bdev,
@@ -180,8 +181,8 @@ bool dmio_round_trip(struct kunit *test, bool async, struct dmio_buf *wbuf,
 		     const char *what);
 
 /* the recorder disk (dm-io-test-recorder.c) */
-#define DMIO_REC_SECTORS	16384
-#define DMIO_REC_LOG		4096
+#define DMIO_REC_SECTORS 16384
+#define DMIO_REC_LOG 4096
 
 struct dmio_rec_bio {
 	blk_opf_t opf;
@@ -196,14 +197,14 @@ struct dmio_rec {
 	struct gendisk *disk;
 	struct block_device *bdev;
 	u8 *store;
-	spinlock_t lock;	/* protects everything below */
-	unsigned int nr;	/* bios seen; the first DMIO_REC_LOG logged */
+	spinlock_t lock; /* protects everything below */
+	unsigned int nr; /* bios seen; the first DMIO_REC_LOG logged */
 	struct dmio_rec_bio *log;
-	bool hold;		/* keep bios instead of completing them */
-	struct bio_list held;	/* newest first */
+	bool hold; /* keep bios instead of completing them */
+	struct bio_list held; /* newest first */
 	unsigned int nr_held;
 	bool fail_all;
-	sector_t fail_lo;	/* data bios touching [lo, hi) fail */
+	sector_t fail_lo; /* data bios touching [lo, hi) fail */
 	sector_t fail_hi;
 };
 
@@ -235,5 +236,6 @@ extern struct kunit_suite dmio_completion_suite;
 extern struct kunit_suite dmio_pool_suite;
 extern struct kunit_suite dmio_invalid_suite;
 extern struct kunit_suite dmio_ext_suite;
+extern struct kunit_suite dmio_fault_suite;
 
 #endif /* DMIO_TEST_H */

@@ -22,7 +22,8 @@
 #     /run/dmio-scratch as scratch: $TMPDIR, $DMIO_SCRATCH);
 #  2. the devices of tests/uml/devices.md, each verified (block device, size,
 #     logical block size) -- a missing one is a failed check, never skipped;
-#  3. failslab and fail_page_alloc armed but inert (task-filter) as
+#  3. failslab, fail_page_alloc, fail_make_request and fail_io_timeout
+#     armed but inert (task-filter, per-disk flags) as
 #     devices.md says;
 #  4. KUNIT-BEGIN, "KTAP version 1", "1..<suites>" (all three through
 #     /dev/kmsg, so they are ordered with the kernel's KTAP output), insmod
@@ -187,6 +188,9 @@ check_dev /dev/dmio_nb4k 131072 4096 "null_blk 4k irqmode=1"
 nullb dmio_nbdisc size=16 memory_backed=1 blocksize=512 discard=1 ||
 	log "null_blk dmio_nbdisc: setup failed"
 check_dev /dev/dmio_nbdisc 32768 512 "null_blk discard=1"
+nullb dmio_nbfault size=16 memory_backed=1 blocksize=512 irqmode=1 ||
+	log "null_blk dmio_nbfault: setup failed"
+check_dev /dev/dmio_nbfault 32768 512 "null_blk for injected timeouts"
 
 # --- 3. fault injection: armed, inert unless current->make_it_fail --------
 # arm DIR ATTR=VALUE...: set in this order, then read every value back.
@@ -204,15 +208,28 @@ arm() {
 	done
 	echo "$bad"
 }
+# fail_make_request and fail_io_timeout act only on the disks whose
+# make-it-fail / io-timeout-fail the dm_io_faults suite sets.  "times" counts
+# down from FI_TIMES with every fault, so the faults of the KUnit phase are
+# counted below (step 4).
+FI_TIMES=100000000
+FI_ATTRS="failslab fail_page_alloc fail_make_request fail_io_timeout"
 if [ "$PLATFORM" != uml ] && [ ! -d /sys/kernel/debug/failslab ]; then
 	# Debian's kernel: no CONFIG_FAULT_INJECTION.
-	gskip "failslab armed (task-filter)" "no fault injection in this kernel"
-	gskip "fail_page_alloc armed (task-filter)" "no fault injection in this kernel"
+	FI=no
+	for f in $FI_ATTRS; do
+		gskip "$f armed" "no fault injection in this kernel"
+	done
 else
-	bad=$(arm failslab task-filter=Y ignore-gfp-wait=N verbose=0 interval=1 times=-1 probability=100)
+	FI=yes
+	bad=$(arm failslab task-filter=Y ignore-gfp-wait=N verbose=0 interval=1 times=$FI_TIMES probability=100)
 	if [ -z "$bad" ]; then gok "failslab armed (task-filter)"; else gnok "failslab: wrong settings:$bad"; fi
-	bad=$(arm fail_page_alloc task-filter=Y ignore-gfp-wait=N min-order=0 verbose=0 interval=1 times=-1 probability=100)
+	bad=$(arm fail_page_alloc task-filter=Y ignore-gfp-wait=N min-order=0 verbose=0 interval=1 times=$FI_TIMES probability=100)
 	if [ -z "$bad" ]; then gok "fail_page_alloc armed (task-filter)"; else gnok "fail_page_alloc: wrong settings:$bad"; fi
+	bad=$(arm fail_make_request verbose=0 interval=1 times=$FI_TIMES probability=100)
+	if [ -z "$bad" ]; then gok "fail_make_request armed (disks with make-it-fail only)"; else gnok "fail_make_request: wrong settings:$bad"; fi
+	bad=$(arm fail_io_timeout verbose=0 interval=1 times=$FI_TIMES probability=25)
+	if [ -z "$bad" ]; then gok "fail_io_timeout armed (25%, queues with io-timeout-fail only)"; else gnok "fail_io_timeout: wrong settings:$bad"; fi
 	if [ "$(cat /proc/self/make-it-fail 2>/dev/null)" != 0 ]; then
 		gnok "init's make-it-fail is not 0"
 	fi
@@ -256,6 +273,29 @@ else
 	summary insmod_dm_io_test "$rc_test"
 	if [ $rc_lib = 0 ]; then gok "insmod dm-io.ko"; else gnok "insmod $LIB_KO (exit $rc_lib)"; fi
 	if [ $rc_test = 0 ]; then gok "insmod dm-io-test.ko"; else gnok "insmod $TEST_KO (exit $rc_test)"; fi
+fi
+
+# The faults the KUnit phase caused: each kind must have happened.
+if [ "$FI" = yes ] && [ "$rc_test" = 0 ]; then
+	for f in $FI_ATTRS; do
+		n=$((FI_TIMES - $(cat /sys/kernel/debug/$f/times)))
+		summary "faults_$f" "$n"
+		case $f in
+		failslab) what="slab allocations failed (dm_io_pool, dm_io_faults)" ;;
+		fail_page_alloc) what="page allocations failed" ;;
+		fail_make_request) what="bios failed at submission (dm_io_faults)" ;;
+		fail_io_timeout) what="requests timed out (dm_io_faults)" ;;
+		esac
+		if [ "$f" = fail_page_alloc ]; then
+			# the reserves may leave nothing to fail: counted, not required
+			gok "fault injection during KUnit: $n $what"
+		elif [ "$n" -gt 0 ]; then
+			gok "fault injection during KUnit: $n $what"
+		else
+			gnok "fault injection during KUnit: no $what"
+		fi
+		echo -1 > /sys/kernel/debug/$f/times
+	done
 fi
 
 ran=0
@@ -326,11 +366,11 @@ fi
 if [ -d /sys/module/dm_io ]; then
 	if rmmod dm_io; then gok "rmmod dm_io"; else gnok "rmmod dm_io (refcnt $(cat /sys/module/dm_io/refcnt 2>/dev/null))"; fi
 fi
-for f in failslab fail_page_alloc; do
-	echo 0 > /sys/kernel/debug/$f/probability
+for f in $FI_ATTRS; do
+	echo 0 > /sys/kernel/debug/$f/probability 2>/dev/null
 done
 dmsetup remove dmio_mixed dmio_err || log "dmsetup remove failed"
-for n in dmio_nbsmall dmio_nb4k dmio_nbdisc; do
+for n in dmio_nbsmall dmio_nb4k dmio_nbfault dmio_nbdisc; do
 	echo 0 > /sys/kernel/config/nullb/$n/power 2>/dev/null
 	rmdir /sys/kernel/config/nullb/$n 2>/dev/null
 done
