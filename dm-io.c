@@ -425,6 +425,7 @@ static int dmio_ext_job_init(struct dmio_job *job, unsigned int num_regions,
 		job->op = op == REQ_OP_DISCARD ? DMIO_OP_DISCARD :
 						 DMIO_OP_WRITE_ZEROES;
 	}
+	job->notify = NULL; /* dm_io_submit() sets ext_notify */
 	job->ioprio = req->ioprio;
 	job->stats = req->stats;
 	job->hooks |= !!req->stats;
