@@ -27,7 +27,7 @@
 #define DMIO_ENOMEM 12
 
 /* Bytes the C side reserves for one request object of the engine. */
-#define DMIO_REQUEST_BYTES 64
+#define DMIO_REQUEST_BYTES 96
 #define DMIO_REQUEST_ALIGN 8
 /* Bytes (8-byte aligned) the engine reserves for a struct blk_plug. */
 #define DMIO_PLUG_BYTES 64
@@ -71,6 +71,31 @@ enum dmio_buffer_kind {
 };
 
 typedef void (*dmio_notify_fn)(unsigned long error_bits, void *context);
+/* The extended API's notify: unsupported regions reported on their own. */
+typedef void (*dmio_ext_notify_fn)(unsigned long error_bits,
+				   unsigned long unsup_bits, void *context);
+
+/* What a request does to its regions. */
+enum dmio_op {
+	DMIO_OP_RW, /* REQ_OP_READ or REQ_OP_WRITE, with a buffer */
+	DMIO_OP_DISCARD, /* REQ_OP_DISCARD, no buffer */
+	DMIO_OP_WRITE_ZEROES, /* REQ_OP_WRITE_ZEROES, no buffer */
+};
+
+/* How a device cuts a payload-less op, read once per region. */
+struct dmio_op_limits {
+	unsigned int max_sectors; /* most per bio; 0: op not supported */
+	/* sectors, >= 1: bios after the first start on a multiple of it */
+	unsigned int granularity;
+	unsigned long long start_sect; /* partition start, for alignment */
+};
+
+/* How a bio ended, for dmio_engine_bio_done(). */
+enum dmio_bio_status {
+	DMIO_BIO_OK,
+	DMIO_BIO_FAILED,
+	DMIO_BIO_UNSUPPORTED, /* BLK_STS_NOTSUPP */
+};
 
 /* One dm_io_*() call, after the op and flags were checked by the glue. */
 struct dmio_job {
@@ -82,8 +107,14 @@ struct dmio_job {
 	enum dmio_buffer_kind kind;
 	unsigned int offset; /* page list only: offset in 1st page */
 	const void *buffer; /* page list, bio_vec array or vm addr */
-	dmio_notify_fn notify;
+	dmio_notify_fn notify; /* unless ext_notify is set */
 	void *context;
+	/* Set by the extended API (dm_io_submit()); zero for the classic calls. */
+	enum dmio_op op;
+	unsigned int ioprio; /* for every bio, if not 0 */
+	dmio_ext_notify_fn ext_notify; /* if set, called instead of notify */
+	void *stats; /* per-user statistics, or NULL */
+	unsigned int hooks; /* call dmio_request_start()/_end() */
 };
 
 /* ---- Implemented by the C++ engine, called from C. ---- */
@@ -95,8 +126,8 @@ struct dmio_job {
  */
 int dmio_engine_submit(const struct dmio_job *job);
 
-/* A bio of a request finished; @failed is non-zero on any error. */
-void dmio_engine_bio_done(void *request, unsigned int region, int failed);
+/* A bio of a request finished with @status (enum dmio_bio_status). */
+void dmio_engine_bio_done(void *request, unsigned int region, int status);
 
 /*
  * Pool sizing policy: the request reserve for @pages reserved pages.
@@ -107,6 +138,9 @@ int dmio_policy_reserve(unsigned long long pages, unsigned int *requests);
 /* ---- Implemented in C, called from the C++ engine. ---- */
 
 void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info);
+/* Limits of @bdev for @op (DMIO_OP_DISCARD or DMIO_OP_WRITE_ZEROES). */
+void dmio_bdev_query_op(void *bdev, enum dmio_op op,
+			struct dmio_op_limits *limits);
 /* Non-zero if [@addr, @addr + @bytes) lies in mapped vmalloc memory. */
 int dmio_vm_covers(const void *addr, unsigned long long bytes);
 /* The page behind a vmalloc address. */
@@ -134,6 +168,9 @@ void dmio_solo_release(void *bio);
 unsigned int dmio_bio_add(void *bio, void *page, unsigned int len,
 			  unsigned int offset);
 void dmio_bio_submit(void *bio);
+/* A payload-less bio (discard, write zeroes) covers @bytes. */
+void dmio_bio_set_size(void *bio, unsigned int bytes);
+void dmio_bio_set_ioprio(void *bio, unsigned int ioprio);
 void dmio_bio_discard(void *bio);
 
 /* A block plug in DMIO_PLUG_BYTES of the caller's stack. */
@@ -144,6 +181,15 @@ void dmio_plug_finish(void *plug);
 void dmio_vm_flush(const void *addr, unsigned long long bytes);
 /* Invalidates the CPU cache of a vm buffer after a READ. */
 void dmio_vm_invalidate(const void *addr, unsigned long long bytes);
+
+/*
+ * For a job with hooks: the request @id (valid until dmio_request_end())
+ * of @bytes in all is about to issue its bios; and it has completed.
+ */
+void dmio_request_start(const struct dmio_job *job, const void *id,
+			unsigned long long bytes);
+void dmio_request_end(void *stats, const void *id, unsigned long error_bits,
+		      unsigned long unsup_bits);
 
 /* Bad input: one ratelimited warning line. */
 void dmio_warn_invalid(const char *what, unsigned int region);

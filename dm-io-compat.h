@@ -65,4 +65,37 @@ static inline void dmio_bdev_close(struct dmio_bdev_ref *ref)
 }
 #endif
 
+/*
+ * Sets the discard and write-zeroes limits of a driver's own queue (the
+ * tests' recorder disk): 0 sectors means the op is not supported;
+ * @discard_granularity is in bytes.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+static inline int
+dmio_queue_set_op_limits(struct request_queue *q,
+			 unsigned int max_discard_sectors,
+			 unsigned int discard_granularity,
+			 unsigned int max_write_zeroes_sectors)
+{
+	struct queue_limits lim = queue_limits_start_update(q);
+
+	lim.max_hw_discard_sectors = max_discard_sectors;
+	lim.discard_granularity = discard_granularity;
+	lim.max_write_zeroes_sectors = max_write_zeroes_sectors;
+	return queue_limits_commit_update(q, &lim);
+}
+#else
+static inline int
+dmio_queue_set_op_limits(struct request_queue *q,
+			 unsigned int max_discard_sectors,
+			 unsigned int discard_granularity,
+			 unsigned int max_write_zeroes_sectors)
+{
+	blk_queue_max_discard_sectors(q, max_discard_sectors);
+	q->limits.discard_granularity = discard_granularity;
+	blk_queue_max_write_zeroes_sectors(q, max_write_zeroes_sectors);
+	return 0;
+}
+#endif
+
 #endif /* DMIO_COMPAT_H */

@@ -33,5 +33,7 @@ DECLARE_PER_CPU(struct dmio_counters, dmio_counters);
 int dmio_pools_init(void);
 void dmio_pools_exit(void);
 void dmio_endio(struct bio *bio);
+void dmio_stats_init(void);
+void dmio_stats_exit(void);
 
 #endif /* DMIO_GLUE_H */

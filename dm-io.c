@@ -14,6 +14,7 @@
 #include <linux/blkdev.h>
 #include <linux/completion.h>
 #include <linux/highmem.h>
+#include <linux/ioprio.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
@@ -24,6 +25,7 @@
 #include "dm-io-boundary.h"
 #include "dm-io-glue.h"
 #include "dm-io-internal.h"
+#include "dm_io_trace.h"
 
 /*
  * The engine sees the kernel's structures through mirrors: keep them equal.
@@ -54,6 +56,7 @@ DMIO_SAME_SIZE(struct dmio_region, sector, struct io_region, sector);
 DMIO_SAME_OFFSET(struct dmio_region, count, struct io_region, count);
 DMIO_SAME_SIZE(struct dmio_region, count, struct io_region, count);
 static_assert(__same_type(dmio_notify_fn, io_notify_fn));
+static_assert(__same_type(dmio_ext_notify_fn, dm_io_ext_notify_fn));
 static_assert(sizeof(unsigned int) == sizeof(blk_opf_t));
 static_assert(sizeof(unsigned long long) == sizeof(u64));
 static_assert(sizeof(unsigned long) == sizeof(void *));
@@ -71,6 +74,9 @@ static_assert(__alignof__(struct dmio_bio) >= DMIO_REQUEST_ALIGN);
 	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_META | REQ_PRIO | REQ_NOMERGE | \
 	 REQ_IDLE | REQ_FUA | REQ_PREFLUSH | REQ_RAHEAD | REQ_BACKGROUND)
 #define DMIO_WRITE_FLAGS (REQ_FUA | REQ_PREFLUSH)
+/* Flags a caller may add to REQ_OP_DISCARD and REQ_OP_WRITE_ZEROES. */
+#define DMIO_PAYLOADLESS_FLAGS \
+	(REQ_FAILFAST_MASK | REQ_SYNC | REQ_IDLE | REQ_NOMERGE | REQ_BACKGROUND)
 
 /* A local the code fills completely: not worth -ftrivial-auto-var-init. */
 #define DMIO_NO_AUTOINIT __attribute__((__uninitialized__))
@@ -79,6 +85,12 @@ static_assert(__alignof__(struct dmio_bio) >= DMIO_REQUEST_ALIGN);
 #define DMIO_MAX_BIO_BYTES SZ_1G
 
 DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
+
+/* Whether requests must call dmio_request_start()/_end() for tracing. */
+static inline unsigned int dmio_tracing(void)
+{
+	return trace_dm_io_submit_enabled() || trace_dm_io_complete_enabled();
+}
 
 /* ---- Services for the engine (dm-io-boundary.h) ---- */
 
@@ -104,6 +116,31 @@ void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
 				    (u64)queue_max_sectors(q) << SECTOR_SHIFT,
 				    DMIO_MAX_BIO_BYTES);
 	info->max_segments = queue_max_segments(q);
+}
+
+void dmio_bdev_query_op(void *bdev, enum dmio_op op,
+			struct dmio_op_limits *limits)
+{
+	struct block_device *b = bdev;
+	unsigned int block = bdev_logical_block_size(b) >> SECTOR_SHIFT;
+	unsigned int max, gran = 1;
+
+	if (op == DMIO_OP_DISCARD) {
+		/* bi_size is 32 bits, and a discard ends on the granularity */
+		gran = max(bdev_discard_granularity(b) >> SECTOR_SHIFT, 1U);
+		max = min(bdev_max_discard_sectors(b),
+			  rounddown(UINT_MAX, gran << SECTOR_SHIFT) >>
+				  SECTOR_SHIFT);
+		if (max >= gran)
+			max = rounddown(max, gran);
+	} else {
+		max = min(bdev_write_zeroes_sectors(b),
+			  UINT_MAX >> SECTOR_SHIFT);
+	}
+	/* whole logical blocks; a limit below one block cannot be used */
+	limits->max_sectors = round_down(max, block);
+	limits->granularity = gran;
+	limits->start_sect = bdev_is_partition(b) ? b->bd_start_sect : 0;
 }
 
 /*
@@ -170,6 +207,16 @@ void dmio_bio_submit(void *bio)
 	submit_bio(bio);
 }
 
+void dmio_bio_set_size(void *bio, unsigned int bytes)
+{
+	((struct bio *)bio)->bi_iter.bi_size = bytes;
+}
+
+void dmio_bio_set_ioprio(void *bio, unsigned int ioprio)
+{
+	((struct bio *)bio)->bi_ioprio = ioprio;
+}
+
 void dmio_bio_discard(void *bio)
 {
 	bio_put(bio);
@@ -201,17 +248,22 @@ void dmio_endio(struct bio *bio)
 	struct dmio_bio *db = container_of(bio, struct dmio_bio, bio);
 	void *request = db->request;
 	u32 region = db->region;
-	int failed = bio->bi_status != BLK_STS_OK;
+	blk_status_t status = bio->bi_status;
+	int result = DMIO_BIO_OK;
 
-	if (failed && bio_op(bio) == REQ_OP_READ)
-		dmio_zero_fill(bio);
+	if (unlikely(status != BLK_STS_OK)) {
+		result = status == BLK_STS_NOTSUPP ? DMIO_BIO_UNSUPPORTED :
+						     DMIO_BIO_FAILED;
+		if (bio_op(bio) == REQ_OP_READ)
+			dmio_zero_fill(bio);
+	}
 	if (db->solo) {
 		/* The request lives in this bio: the engine releases it. */
-		dmio_engine_bio_done(request, region, failed);
+		dmio_engine_bio_done(request, region, result);
 		return;
 	}
 	bio_put(bio);
-	dmio_engine_bio_done(request, region, failed);
+	dmio_engine_bio_done(request, region, result);
 }
 
 /* ---- The API ---- */
@@ -246,6 +298,11 @@ static int dmio_job_init(struct dmio_job *job, unsigned int num_regions,
 	job->kind = kind;
 	job->offset = 0;
 	job->buffer = buffer;
+	job->op = DMIO_OP_RW;
+	job->ioprio = 0;
+	job->ext_notify = NULL;
+	job->stats = NULL;
+	job->hooks = dmio_tracing();
 	return 0;
 }
 
@@ -304,6 +361,131 @@ static int dmio_sync(struct dmio_job *job, unsigned long *error_bits)
 		*error_bits = w.error_bits;
 	return w.error_bits ? -EIO : 0;
 }
+
+/* ---- The extended API ---- */
+
+/* Checks what the engine does not, for dm_io_submit(). */
+static int dmio_ext_job_init(struct dmio_job *job, unsigned int num_regions,
+			     const struct io_region *where,
+			     const struct dm_io_ext_request *req)
+{
+	blk_opf_t flags, allowed;
+	enum req_op op;
+	int r;
+
+	if (!req)
+		return dmio_invalid("no request");
+	op = req->opf & REQ_OP_MASK;
+	flags = req->opf & ~REQ_OP_MASK;
+	if (IOPRIO_PRIO_CLASS(req->ioprio) > IOPRIO_CLASS_IDLE)
+		return dmio_invalid("bad I/O priority class");
+
+	if (op == REQ_OP_READ || op == REQ_OP_WRITE) {
+		switch (req->mem_type) {
+		case DM_IO_EXT_MEM_NONE:
+			r = dmio_job_init(job, num_regions, where, req->opf,
+					  DMIO_BUFFER_PAGE_LIST, NULL);
+			break;
+		case DM_IO_EXT_MEM_PAGE_LIST:
+			r = dmio_job_init(job, num_regions, where, req->opf,
+					  DMIO_BUFFER_PAGE_LIST, req->mem.pl);
+			job->offset = req->mem.offset;
+			break;
+		case DM_IO_EXT_MEM_BVEC:
+			r = dmio_job_init(job, num_regions, where, req->opf,
+					  DMIO_BUFFER_BVEC, req->mem.bvec);
+			break;
+		case DM_IO_EXT_MEM_VM:
+			r = dmio_job_init(job, num_regions, where, req->opf,
+					  DMIO_BUFFER_VM, req->mem.vm);
+			break;
+		default:
+			r = dmio_invalid("unknown buffer kind");
+		}
+		if (r)
+			return r;
+	} else {
+		if (op == REQ_OP_DISCARD)
+			allowed = DMIO_PAYLOADLESS_FLAGS;
+		else if (op == REQ_OP_WRITE_ZEROES)
+			allowed = DMIO_PAYLOADLESS_FLAGS | REQ_NOUNMAP;
+		else
+			return dmio_invalid("op is not READ, WRITE, DISCARD or WRITE_ZEROES");
+		if (flags & ~allowed)
+			return dmio_invalid("unsupported flags for discard or write zeroes");
+		if (req->mem_type != DM_IO_EXT_MEM_NONE)
+			return dmio_invalid("a buffer for discard or write zeroes");
+		r = dmio_job_init(job, num_regions, where, REQ_OP_WRITE,
+				  DMIO_BUFFER_PAGE_LIST, NULL);
+		if (r)
+			return r;
+		job->opf = (__force u32)req->opf;
+		job->is_write = 0;
+		job->is_preflush = 0;
+		job->op = op == REQ_OP_DISCARD ? DMIO_OP_DISCARD :
+						 DMIO_OP_WRITE_ZEROES;
+	}
+	job->notify = NULL; /* dm_io_submit() sets ext_notify */
+	job->ioprio = req->ioprio;
+	job->stats = req->stats;
+	job->hooks |= !!req->stats;
+	return 0;
+}
+
+struct dmio_ext_waiter {
+	struct completion done;
+	unsigned long error_bits;
+	unsigned long unsup_bits;
+};
+
+static void dmio_ext_sync_notify(unsigned long error_bits,
+				 unsigned long unsup_bits, void *context)
+{
+	struct dmio_ext_waiter *w = context;
+
+	w->error_bits = error_bits;
+	w->unsup_bits = unsup_bits;
+	complete(&w->done);
+}
+
+int dm_io_submit(unsigned int num_regions, const struct io_region *where,
+		 const struct dm_io_ext_request *req, unsigned long *error_bits,
+		 unsigned long *unsup_bits)
+{
+	struct dmio_ext_waiter w;
+	struct dmio_job job;
+	int r;
+
+	r = dmio_ext_job_init(&job, num_regions, where, req);
+	if (r)
+		return r;
+	if (req->notify) {
+		job.ext_notify = req->notify;
+		job.context = req->context;
+		return dmio_submit(&job);
+	}
+
+	init_completion(&w.done);
+	w.error_bits = 0;
+	w.unsup_bits = 0;
+	job.opf |= (__force u32)REQ_SYNC;
+	job.ext_notify = dmio_ext_sync_notify;
+	job.context = &w;
+	r = dmio_submit(&job);
+	if (r)
+		return r;
+
+	/* Uninterruptible: the bios use the caller's buffer until they end. */
+	wait_for_completion_io(&w.done);
+	if (error_bits)
+		*error_bits = w.error_bits;
+	if (unsup_bits)
+		*unsup_bits = w.unsup_bits;
+	if (w.error_bits)
+		return -EIO;
+	return w.unsup_bits ? -EOPNOTSUPP : 0;
+}
+EXPORT_SYMBOL_GPL(dm_io_submit);
 
 int dm_io_sync(unsigned int num_regions, const struct io_region *where,
 	       blk_opf_t rw, struct page_list *pl, unsigned int offset,
@@ -422,11 +604,17 @@ EXPORT_SYMBOL_NS_GPL(dmio_requests_completed, DM_IO_INTERNAL);
 
 static int __init dmio_init(void)
 {
-	return dmio_pools_init();
+	int r = dmio_pools_init();
+
+	if (r)
+		return r;
+	dmio_stats_init();
+	return 0;
 }
 
 static void __exit dmio_exit(void)
 {
+	dmio_stats_exit();
 	dmio_pools_exit();
 }
 

@@ -193,4 +193,178 @@ int dm_io_sync_vm(unsigned int num_regions, const struct io_region *where,
 int dm_io_async_vm(unsigned int num_regions, const struct io_region *where,
 		   blk_opf_t rw, void *data, io_notify_fn fn, void *context);
 
+/* ---- The extended interface: discard, write zeroes, ioprio, statistics ---- */
+
+struct dm_io_stats;
+
+/**
+ * typedef dm_io_ext_notify_fn - completion of a dm_io_submit() request
+ * @error_bits: bit k is set exactly when region k saw an I/O error.
+ * @unsup_bits: bit k is set exactly when region k's device does not support
+ *	the op (no bio was sent to it, or the device answered "not supported").
+ *	A region never has both bits.
+ * @context: &dm_io_ext_request.context.
+ */
+typedef void (*dm_io_ext_notify_fn)(unsigned long error_bits,
+				    unsigned long unsup_bits, void *context);
+
+/**
+ * enum dm_io_ext_mem - the kind of buffer of a &struct dm_io_ext_request
+ * @DM_IO_EXT_MEM_NONE: no buffer: discard, write zeroes, or a flush whose
+ *	regions all have count 0.
+ * @DM_IO_EXT_MEM_PAGE_LIST: &dm_io_ext_request.mem.pl and .offset, as for
+ *	dm_io_sync().
+ * @DM_IO_EXT_MEM_BVEC: &dm_io_ext_request.mem.bvec, as for dm_io_sync_bvec().
+ * @DM_IO_EXT_MEM_VM: &dm_io_ext_request.mem.vm, as for dm_io_sync_vm().
+ */
+enum dm_io_ext_mem {
+	DM_IO_EXT_MEM_NONE,
+	DM_IO_EXT_MEM_PAGE_LIST,
+	DM_IO_EXT_MEM_BVEC,
+	DM_IO_EXT_MEM_VM,
+};
+
+/**
+ * struct dm_io_ext_request - what dm_io_submit() does
+ * @opf: REQ_OP_READ or REQ_OP_WRITE with the flags dm_io_sync() allows;
+ *	REQ_OP_DISCARD; or REQ_OP_WRITE_ZEROES, optionally with REQ_NOUNMAP.
+ *	Discard and write zeroes also allow REQ_SYNC, REQ_IDLE, REQ_NOMERGE,
+ *	REQ_BACKGROUND and REQ_FAILFAST_*.
+ * @ioprio: I/O priority set on every bio (IOPRIO_PRIO_VALUE()); 0 leaves
+ *	the bios' default.
+ * @mem_type: the kind of buffer; %DM_IO_EXT_MEM_NONE for discard and write
+ *	zeroes.
+ * @mem: the buffer, as for the classic calls.
+ * @mem.pl: page list (%DM_IO_EXT_MEM_PAGE_LIST).
+ * @mem.offset: byte offset in the first page of @mem.pl.
+ * @mem.bvec: bio_vec array (%DM_IO_EXT_MEM_BVEC).
+ * @mem.vm: vmalloc'd buffer (%DM_IO_EXT_MEM_VM).
+ * @notify: called once on completion (asynchronous request), or NULL for a
+ *	synchronous request.
+ * @context: passed to @notify.
+ * @stats: the user to account the request to (dm_io_stats_create()), or
+ *	NULL.
+ *
+ * Read only during dm_io_submit(): it may live on the caller's stack.
+ */
+struct dm_io_ext_request {
+	blk_opf_t opf;
+	unsigned short ioprio;
+	enum dm_io_ext_mem mem_type;
+	struct {
+		struct page_list *pl;
+		unsigned int offset;
+		const struct bio_vec *bvec;
+		void *vm;
+	} mem;
+	dm_io_ext_notify_fn notify;
+	void *context;
+	struct dm_io_stats *stats;
+};
+
+/**
+ * dm_io_submit() - I/O, discard or write zeroes with the extended interface
+ * @num_regions: 1 for READ; 1 to %DM_IO_MAX_REGIONS otherwise.
+ * @where: the regions; read only during the call.
+ * @req: the op, buffer, priority, completion and statistics.
+ * @error_bits: synchronous requests only: if not NULL, receives the error
+ *	bitset.
+ * @unsup_bits: synchronous requests only: if not NULL, receives the
+ *	unsupported bitset.
+ *
+ * READ and WRITE behave as the classic calls.  A WRITE with REQ_PREFLUSH
+ * whose regions all have count 0 (and %DM_IO_EXT_MEM_NONE) flushes every
+ * region's device with one empty flush bio per region; a failed flush sets
+ * that region's error bit.
+ *
+ * Discard and write zeroes send no data.  Each region is split into bios by
+ * its device's limits, read once per region: bdev_max_discard_sectors() and
+ * the discard granularity (every bio but the first starts on a multiple of
+ * it, as blkdev_issue_discard() does) for discard,
+ * bdev_write_zeroes_sectors() for write zeroes.  A region whose device does
+ * not support the op gets its bit in the unsupported set and no bio; a bio
+ * the device fails with BLK_STS_NOTSUPP does the same.  Unsupported is not
+ * an error: the error bitset only has I/O errors.
+ *
+ * When @req->notify is set the request is asynchronous: a return of 0 means
+ * @req->notify is called exactly once, with the same contexts and rules as
+ * for dm_io_async(); an error return means it is never called and no I/O
+ * was issued.
+ *
+ * Bad input returns -EINVAL with no I/O issued and one ratelimited warning:
+ * everything dm_io_sync() refuses, a NULL @req, an op other than the four,
+ * a flag the op does not take, a buffer given for discard or write zeroes
+ * (or missing for a READ or WRITE with data), an I/O priority class above
+ * IOPRIO_CLASS_IDLE, and a region not aligned to its device's logical
+ * block size.
+ *
+ * Context: process context, may sleep; a synchronous request sleeps
+ * uninterruptibly until every bio is done.
+ * Return: 0 on success (asynchronous: the request was started); -EIO if
+ * any region failed; else -EOPNOTSUPP if any region was unsupported;
+ * -EINVAL on bad input.
+ */
+int dm_io_submit(unsigned int num_regions, const struct io_region *where,
+		 const struct dm_io_ext_request *req, unsigned long *error_bits,
+		 unsigned long *unsup_bits);
+
+/**
+ * struct dm_io_stats_values - a snapshot of a user's statistics
+ * @requests: requests started (dm_io_submit() calls that passed the checks).
+ * @bytes: bytes those requests covered, every region counted.
+ * @errors: completed requests with at least one error bit.
+ * @unsupported: completed requests with at least one unsupported bit.
+ * @in_flight: requests started and not yet completed.
+ * @reserve_pages: pages reserved for the user (dm_io_stats_create()).
+ */
+struct dm_io_stats_values {
+	u64 requests;
+	u64 bytes;
+	u64 errors;
+	u64 unsupported;
+	u64 in_flight;
+	unsigned int reserve_pages;
+};
+
+/**
+ * dm_io_stats_create() - a user of dm-io, with its statistics
+ * @name: the user's name: 1 to 31 characters, no '/'; it names the debugfs
+ *	directory /sys/kernel/debug/dm-io/@name/ with one file per field of
+ *	&struct dm_io_stats_values (requests, bytes, errors, unsupported,
+ *	in_flight, reserve_pages).
+ * @reserve_pages: reserved for the user as by dm_io_get() until
+ *	dm_io_stats_destroy(); may be 0.
+ *
+ * Requests are accounted to the user when &dm_io_ext_request.stats points
+ * to it; the classic calls account to no user.  Counters are per CPU: a
+ * request costs no shared cache line.  A name already in use still gives a
+ * working handle, but without a debugfs directory (and a warning).
+ *
+ * Context: process context, may sleep.
+ * Return: the handle, or an ERR_PTR(): -EINVAL for a bad @name, -ENOMEM.
+ */
+struct dm_io_stats *dm_io_stats_create(const char *name,
+				       unsigned int reserve_pages);
+
+/**
+ * dm_io_stats_destroy() - remove a user made with dm_io_stats_create()
+ * @stats: the handle, or NULL (nothing happens).
+ *
+ * The user's requests must all have completed.  Its reserve is given back.
+ *
+ * Context: process context, may sleep.
+ */
+void dm_io_stats_destroy(struct dm_io_stats *stats);
+
+/**
+ * dm_io_stats_read() - a snapshot of a user's statistics
+ * @stats: the handle.
+ * @values: receives the counters; they are summed over CPUs without a
+ *	lock, so a snapshot taken while requests run may be off by those.
+ *
+ * Context: any.
+ */
+void dm_io_stats_read(struct dm_io_stats *stats,
+		      struct dm_io_stats_values *values);
+
 #endif /* DMIO_DM_IO_H */

@@ -9,6 +9,11 @@
 // the same bytes (a shorter region takes the prefix).  Each bio is submitted
 // as soon as it is built, before the next is allocated: that is what lets a
 // small bioset reserve guarantee progress under memory pressure.
+//
+// Discard and write zeroes carry no data: each region is cut by its device's
+// limits for the op (as blkdev_issue_discard() cuts it), and a region whose
+// device does not support the op gets its bit in the unsupported set
+// without any bio.
 
 #include "cursor.h"
 #include "dm-io-boundary.h"
@@ -23,6 +28,7 @@ constexpr unsigned int kSectorSize = 1u << DMIO_SECTOR_SHIFT;
 // What pass one learnt about the call as a whole.
 struct JobFacts {
 	unsigned long long longest_bytes; // the buffer must hold this much
+	unsigned long long total_bytes; // all regions together
 	unsigned int block; // largest logical block size of the regions
 	dmio_bdev_info first; // limits of region 0's device
 };
@@ -36,6 +42,7 @@ int invalid(const char *why, unsigned int region)
 int check_regions(const dmio_job &job, JobFacts *facts)
 {
 	facts->longest_bytes = 0;
+	facts->total_bytes = 0;
 	facts->block = kSectorSize;
 
 	for (unsigned int i = 0; i < job.nr_regions; i++) {
@@ -63,6 +70,7 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 			continue;
 		facts->longest_bytes = kcxx::max(facts->longest_bytes,
 						 r.count << DMIO_SECTOR_SHIFT);
+		facts->total_bytes += r.count << DMIO_SECTOR_SHIFT;
 		facts->block = kcxx::max(facts->block, info.logical_block_size);
 	}
 	return 0;
@@ -114,6 +122,8 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 		if (job.is_write && job.is_preflush) {
 			void *bio = dmio_bio_alloc(r.bdev, r.sector, 0, job.opf,
 						   rq, index);
+			if (job.ioprio)
+				dmio_bio_set_ioprio(bio, job.ioprio);
 			rq->add_bio();
 			dmio_bio_submit(bio);
 		}
@@ -130,6 +140,8 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 				     limits.max_segs);
 		void *bio = dmio_bio_alloc(r.bdev, sector, shape.segments,
 					   job.opf, rq, index);
+		if (job.ioprio)
+			dmio_bio_set_ioprio(bio, job.ioprio);
 		unsigned int added = fill_bio(bio, cursor, shape.bytes);
 
 		if (!added) {
@@ -146,6 +158,60 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 	}
 }
 
+// How many sectors from @sector the next payload-less bio may cover: at
+// most the device's limit, and a bio that does not start on the granularity
+// ends on it, so the ones after it are aligned (bio_discard_limit()).
+constexpr unsigned long long op_chunk(const dmio_op_limits &lim,
+				      unsigned long long sector,
+				      unsigned long long remaining)
+{
+	unsigned long long n =
+		kcxx::min<unsigned long long>(remaining, lim.max_sectors);
+	unsigned long long misalign =
+		(sector + lim.start_sect) % lim.granularity;
+
+	return misalign ? kcxx::min(n, lim.granularity - misalign) : n;
+}
+
+static_assert(op_chunk({ 8, 4, 0 }, 2, 50) == 2, "up to the granularity");
+static_assert(op_chunk({ 8, 4, 0 }, 4, 50) == 8, "then whole limits");
+static_assert(op_chunk({ 8, 4, 2 }, 2, 50) == 8, "partition start counts");
+static_assert(op_chunk({ 8, 1, 0 }, 3, 5) == 5, "the tail");
+
+// A discard or write zeroes of region @index: bios without data, or none
+// at all and the unsupported bit if the device does not support the op.
+void dispatch_payloadless(Request *rq, const dmio_job &job, unsigned int index)
+{
+	const dmio_region &r = job.regions[index];
+	[[gnu::uninitialized]] dmio_op_limits lim;
+
+	if (!r.count)
+		return;
+	dmio_bdev_query_op(r.bdev, job.op, &lim);
+	if (!lim.max_sectors) {
+		rq->unsupported_region(index);
+		return;
+	}
+
+	unsigned long long sector = r.sector;
+	unsigned long long remaining = r.count;
+
+	while (remaining) {
+		unsigned long long n = op_chunk(lim, sector, remaining);
+		void *bio =
+			dmio_bio_alloc(r.bdev, sector, 0, job.opf, rq, index);
+
+		dmio_bio_set_size(
+			bio, static_cast<unsigned int>(n << DMIO_SECTOR_SHIFT));
+		if (job.ioprio)
+			dmio_bio_set_ioprio(bio, job.ioprio);
+		rq->add_bio();
+		dmio_bio_submit(bio);
+		sector += n;
+		remaining -= n;
+	}
+}
+
 // The common case: one region that fits in one bio.  The request lives in
 // the bio's front pad, so there is no pool object and no atomic on the way.
 template <typename Cursor>
@@ -156,14 +222,19 @@ void submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 	void *mem;
 	void *bio = dmio_bio_alloc_solo(r.bdev, r.sector, shape.segments,
 					job.opf, &mem);
-	Request *rq = new (mem) Request(job.notify, job.context, vm_read_addr,
-					vm_read_bytes, bio);
+	Request *rq = new (mem) Request(job, vm_read_addr, vm_read_bytes, bio);
 
+	if (job.ioprio)
+		dmio_bio_set_ioprio(bio, job.ioprio);
 	if (fill_bio(bio, cursor, shape.bytes) != shape.bytes) {
 		// Cannot happen; never submit a short bio.
-		rq->bio_done(0, true);
+		if (job.hooks)
+			dmio_request_start(&job, rq, shape.bytes);
+		rq->bio_done(0, DMIO_BIO_FAILED);
 		return;
 	}
+	if (job.hooks)
+		dmio_request_start(&job, rq, shape.bytes);
 	dmio_bio_submit(bio);
 }
 
@@ -175,7 +246,7 @@ int submit(const dmio_job &job, const Cursor &start)
 
 	if (r)
 		return r;
-	if (facts.longest_bytes) {
+	if (facts.longest_bytes && job.op == DMIO_OP_RW) {
 		if (!job.buffer)
 			return invalid("no buffer", 0);
 		if (const char *why =
@@ -185,7 +256,8 @@ int submit(const dmio_job &job, const Cursor &start)
 
 	const void *vm_read_addr = nullptr;
 	unsigned long long vm_read_bytes = 0;
-	if (job.kind == DMIO_BUFFER_VM && facts.longest_bytes) {
+	if (job.kind == DMIO_BUFFER_VM && facts.longest_bytes &&
+	    job.op == DMIO_OP_RW) {
 		dmio_vm_flush(job.buffer, facts.longest_bytes);
 		if (!job.is_write) {
 			vm_read_addr = job.buffer;
@@ -194,7 +266,8 @@ int submit(const dmio_job &job, const Cursor &start)
 	}
 
 	const BioLimits first(facts.first);
-	if (job.nr_regions == 1 && facts.longest_bytes) {
+	if (job.nr_regions == 1 && facts.longest_bytes &&
+	    job.op == DMIO_OP_RW) {
 		BioShape shape = start.shape(
 			kcxx::min<unsigned long long>(facts.longest_bytes,
 						      first.max_bytes),
@@ -209,12 +282,18 @@ int submit(const dmio_job &job, const Cursor &start)
 	// Several bios: plug, so the device sees them as one batch.
 	[[gnu::uninitialized]] alignas(8) unsigned char plug[DMIO_PLUG_BYTES];
 	Request *rq = new (dmio_request_alloc())
-		Request(job.notify, job.context, vm_read_addr, vm_read_bytes);
+		Request(job, vm_read_addr, vm_read_bytes);
 
+	if (job.hooks)
+		dmio_request_start(&job, rq, facts.total_bytes);
 	dmio_plug_start(plug);
 	for (unsigned int i = 0; i < job.nr_regions; i++) {
 		[[gnu::uninitialized]] dmio_bdev_info info;
 
+		if (job.op != DMIO_OP_RW) {
+			dispatch_payloadless(rq, job, i);
+			continue;
+		}
 		if (i)
 			dmio_bdev_query(job.regions[i].bdev, &info);
 		dispatch_region(rq, job, i, i ? BioLimits(info) : first, start);

@@ -14,22 +14,29 @@ void Request::put()
 	// Last reference: every bio is done and every error bit is visible
 	// (each bio_done() ORs its bit before its release decrement).
 	unsigned long error_bits = error_bits_.load_acquire();
+	unsigned long unsup_bits = unsup_bits_.load_acquire();
 	dmio_notify_fn notify = notify_;
+	dmio_ext_notify_fn ext_notify = ext_notify_;
 	void *context = context_;
 
 	if (vm_read_bytes_)
 		dmio_vm_invalidate(vm_read_addr_, vm_read_bytes_);
+	if (hooks_)
+		dmio_request_end(stats_, this, error_bits, unsup_bits);
 	if (solo_bio_)
 		dmio_solo_release(solo_bio_); // this object goes with it
 	else
 		dmio_request_free(this);
-	notify(error_bits, context);
+	if (ext_notify)
+		ext_notify(error_bits, unsup_bits, context);
+	else
+		notify(error_bits | unsup_bits, context); // one error set
 }
 
 } // namespace dmio
 
 extern "C" void dmio_engine_bio_done(void *request, unsigned int region,
-				     int failed)
+				     int status)
 {
-	static_cast<dmio::Request *>(request)->bio_done(region, failed);
+	static_cast<dmio::Request *>(request)->bio_done(region, status);
 }

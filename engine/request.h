@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// request.h - one dm-io request: its completion counter and error bitset.
+// request.h - one dm-io request: its completion counter, its error bitset
+// and its unsupported bitset (regions whose device lacks the op).
 //
 // A request lives in a DMIO_REQUEST_BYTES object from the C side's mempool,
 // or, when it is exactly one bio, in that bio's front pad (a "solo"
 // request: no pool object, no submitter reference).  A pooled request starts
 // with one reference held by the submitter; every bio takes one more before
-// it is submitted.  Whoever drops the last reference reads the error bitset,
+// it is submitted.  Whoever drops the last reference reads the bitsets,
 // gives the memory back (to the pool, or by releasing the solo bio) and only
 // then calls the notify function, so the callback may free its context,
 // issue new I/O or shrink the pool.
@@ -20,19 +21,21 @@ namespace dmio {
 class Request {
 public:
 	// A pooled request, with the submitter's reference.
-	Request(dmio_notify_fn notify, void *context, const void *vm_read_addr,
+	Request(const dmio_job &job, const void *vm_read_addr,
 		unsigned long long vm_read_bytes)
-		: Request(notify, context, vm_read_addr, vm_read_bytes, nullptr)
+		: Request(job, vm_read_addr, vm_read_bytes, nullptr)
 	{
 	}
 
 	// A solo request living in @bio's front pad: its one reference is
 	// the bio's.
-	Request(dmio_notify_fn notify, void *context, const void *vm_read_addr,
+	Request(const dmio_job &job, const void *vm_read_addr,
 		unsigned long long vm_read_bytes, void *bio)
-		: error_bits_(0), pending_(1), notify_(notify),
-		  context_(context), vm_read_addr_(vm_read_addr),
-		  vm_read_bytes_(vm_read_bytes), solo_bio_(bio)
+		: error_bits_(0), unsup_bits_(0), pending_(1),
+		  hooks_(job.hooks), notify_(job.notify),
+		  ext_notify_(job.ext_notify), context_(job.context),
+		  vm_read_addr_(vm_read_addr), vm_read_bytes_(vm_read_bytes),
+		  solo_bio_(bio), stats_(job.stats)
 	{
 	}
 
@@ -49,11 +52,19 @@ public:
 		error_bits_.or_relaxed(1UL << region);
 	}
 
-	// A bio of @region completed.
-	void bio_done(unsigned int region, bool failed)
+	// Marks @region's op unsupported by its device.
+	void unsupported_region(unsigned int region)
 	{
-		if (failed)
+		unsup_bits_.or_relaxed(1UL << region);
+	}
+
+	// A bio of @region completed with @status (enum dmio_bio_status).
+	void bio_done(unsigned int region, int status)
+	{
+		if (status == DMIO_BIO_FAILED)
 			fail_region(region);
+		else if (status == DMIO_BIO_UNSUPPORTED)
+			unsupported_region(region);
 		put();
 	}
 
@@ -67,12 +78,16 @@ private:
 	void put();
 
 	kcxx::atomic<unsigned long> error_bits_;
+	kcxx::atomic<unsigned long> unsup_bits_;
 	kcxx::atomic<unsigned int> pending_;
-	dmio_notify_fn notify_;
+	unsigned int hooks_; // call dmio_request_end()
+	dmio_notify_fn notify_; // classic API: gets error | unsup
+	dmio_ext_notify_fn ext_notify_; // extended API, if set
 	void *context_;
 	const void *vm_read_addr_; // invalidate after a vm READ
 	unsigned long long vm_read_bytes_;
 	void *solo_bio_; // the bio this request lives in, if solo
+	void *stats_; // per-user statistics, if any
 };
 
 static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES,

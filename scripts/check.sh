@@ -9,7 +9,7 @@
 #
 #   --uml    the base leg ("make check-uml"): a UML 6.1 kernel from
 #            tests/uml/uml.config.  Also builds dm-io.ko for Debian's x86-64
-#            6.1 headers (no compiler warnings, the 8 API exports).
+#            6.1 headers (no compiler warnings, the 12 API exports).
 #   --debug  the sanitizer leg ("make check-debug"): a second UML kernel from
 #            tests/uml/uml.config + tests/uml/debug.config (KASAN generic +
 #            KASAN_VMALLOC, PROVE_LOCKING, kmemleak, DEBUG_OBJECTS, DEBUG_LIST,
@@ -83,7 +83,8 @@ UML_TIMEOUT=${DMIO_UML_TIMEOUT:-900}
 UML_DEBUG_TIMEOUT=${DMIO_UML_DEBUG_TIMEOUT:-1200}
 QEMU_TIMEOUT=${DMIO_QEMU_TIMEOUT:-900}
 API_SYMS=(dm_io_get dm_io_put dm_io_sync dm_io_async dm_io_sync_bvec
-	  dm_io_async_bvec dm_io_sync_vm dm_io_async_vm)
+	  dm_io_async_bvec dm_io_sync_vm dm_io_async_vm
+	  dm_io_submit dm_io_stats_create dm_io_stats_destroy dm_io_stats_read)
 REPORT_ALLOW=${DMIO_REPORT_ALLOW:-}
 # null_blk (built into the UML kernels) requeues 5% of its requests, on
 # every null_blk device of the run (tests/uml/devices.md).
@@ -232,7 +233,9 @@ x86_build() {
 	fi
 	ksyms=$(nm "$STAGE_X86/dm-io.ko" 2>/dev/null | awk '{ print $NF }')
 	for s in "${API_SYMS[@]}"; do
-		if printf '%s\n' "$ksyms" | grep -qx "__ksymtab_$s"; then
+		# a here-string: "printf | grep -q" fails under pipefail when
+		# grep exits before printf has written everything (SIGPIPE)
+		if grep -qx "__ksymtab_$s" <<<"$ksyms"; then
 			host_ok "x86-64 dm-io.ko exports $s"
 		else
 			host_fail "x86-64 dm-io.ko exports $s"
@@ -474,7 +477,7 @@ leg_end() {
 # --- UML legs ---------------------------------------------------------------
 # leg_uml base|debug
 leg_uml() {
-	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko lab=UML
+	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko undef lab=UML
 	if [ "$kind" = base ]; then
 		out=$DMIO_ROOT/build/check
 		stage=$DMIO_ROOT/build/uml
@@ -523,11 +526,15 @@ leg_uml() {
 	fi
 	if [ "$kind" = debug ]; then
 		bad=
+		# here-strings: "nm | grep -q" fails under pipefail when grep
+		# exits before nm has written everything (SIGPIPE)
 		for ko in dm-io.ko targets/dm-iomirror.ko tests/kunit/dm-io-test.ko tests/stress/dm-io-stress.ko; do
-			nm -u "$stage/$ko" 2>/dev/null | grep -q ' __asan_' || bad+=" $ko(KASAN)"
-			nm -u "$stage/$ko" 2>/dev/null | grep -q ' __ubsan_handle_' || bad+=" $ko(UBSAN)"
+			undef=$(nm -u "$stage/$ko" 2>/dev/null)
+			grep -q ' __asan_' <<<"$undef" || bad+=" $ko(KASAN)"
+			grep -q ' __ubsan_handle_' <<<"$undef" || bad+=" $ko(UBSAN)"
 		done
-		nm -u "$stage/engine/dispatch.o" 2>/dev/null | grep -q ' __asan_' || bad+=" engine/dispatch.o(KASAN)"
+		undef=$(nm -u "$stage/engine/dispatch.o" 2>/dev/null)
+		grep -q ' __asan_' <<<"$undef" || bad+=" engine/dispatch.o(KASAN)"
 		if [ -z "$bad" ]; then
 			host_ok "debug build: dm-io.ko (C and C++ engine), dm-iomirror.ko, dm-io-test.ko, dm-io-stress.ko instrumented by KASAN and UBSAN"
 		else

@@ -744,7 +744,8 @@ bool dmio_round_trip(struct kunit *test, bool async, struct dmio_buf *wbuf,
 
 kunit_test_suites(&dmio_rw_suite, &dmio_large_suite, &dmio_regions_suite,
 		  &dmio_errors_suite, &dmio_flags_suite, &dmio_completion_suite,
-		  &dmio_pool_suite, &dmio_invalid_suite, &dmio_fault_suite);
+		  &dmio_pool_suite, &dmio_invalid_suite, &dmio_fault_suite,
+		  &dmio_ext_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the dm-io API");
 MODULE_LICENSE("GPL");

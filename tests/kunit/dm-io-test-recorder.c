@@ -7,6 +7,10 @@
  * success or an error chosen by the case, either at once or when the case
  * releases it (held bios are released newest first).
  *
+ * Discard and write zeroes zero the range they cover; the recorder
+ * supports them only while a case sets limits for them
+ * (dmio_queue_set_op_limits()), otherwise the block layer refuses them.
+ *
  * Write cache and FUA are enabled so that REQ_PREFLUSH and REQ_FUA reach
  * the driver instead of being stripped by submit_bio_noacct().
  *
@@ -32,6 +36,7 @@ static void dmio_rec_submit_bio(struct bio *bio)
 		.opf = bio->bi_opf,
 		.sector = bio->bi_iter.bi_sector,
 		.size = bio->bi_iter.bi_size,
+		.ioprio = bio->bi_ioprio,
 	};
 	enum req_op op = bio_op(bio);
 	sector_t end = r.sector + (r.size >> SECTOR_SHIFT);
@@ -41,8 +46,9 @@ static void dmio_rec_submit_bio(struct bio *bio)
 	u8 *dev;
 	bool hold;
 
-	bio_for_each_bvec(bv, bio, iter)
-		r.segs++;
+	if (bio_has_data(bio))
+		bio_for_each_bvec(bv, bio, iter)
+			r.segs++;
 
 	spin_lock_irqsave(&rec->lock, flags);
 	r.failed = rec->fail_all ||
@@ -51,20 +57,27 @@ static void dmio_rec_submit_bio(struct bio *bio)
 
 	/* Data moves now; a failed READ leaves junk (DMIO_GUARD) behind. */
 	dev = rec->store + (r.sector << SECTOR_SHIFT);
-	bio_for_each_segment(bv, bio, iter) {
-		u8 *p = bvec_kmap_local(&bv);
+	if (!bio_has_data(bio)) {
+		/* discard or write zeroes (an empty flush has no size) */
+		if (!r.failed)
+			memset(dev, 0, r.size);
+	} else {
+		bio_for_each_segment(bv, bio, iter) {
+			u8 *p = bvec_kmap_local(&bv);
 
-		if (op == REQ_OP_WRITE && !r.failed)
-			memcpy(dev, p, bv.bv_len);
-		else if (op == REQ_OP_READ && r.failed)
-			memset(p, DMIO_GUARD, bv.bv_len);
-		else if (op == REQ_OP_READ)
-			memcpy(p, dev, bv.bv_len);
-		kunmap_local(p);
-		dev += bv.bv_len;
+			if (op == REQ_OP_WRITE && !r.failed)
+				memcpy(dev, p, bv.bv_len);
+			else if (op == REQ_OP_READ && r.failed)
+				memset(p, DMIO_GUARD, bv.bv_len);
+			else if (op == REQ_OP_READ)
+				memcpy(p, dev, bv.bv_len);
+			kunmap_local(p);
+			dev += bv.bv_len;
+		}
 	}
 
-	if (op == REQ_OP_READ || op == REQ_OP_WRITE)
+	if (op == REQ_OP_READ || op == REQ_OP_WRITE || op == REQ_OP_DISCARD ||
+	    op == REQ_OP_WRITE_ZEROES)
 		bio->bi_status = r.failed ? BLK_STS_IOERR : BLK_STS_OK;
 	else
 		bio->bi_status = BLK_STS_NOTSUPP;

@@ -189,6 +189,7 @@ struct dmio_rec_bio {
 	sector_t sector;
 	unsigned int size;
 	unsigned int segs;
+	unsigned short ioprio;
 	bool failed;
 };
 
@@ -234,6 +235,7 @@ extern struct kunit_suite dmio_flags_suite;
 extern struct kunit_suite dmio_completion_suite;
 extern struct kunit_suite dmio_pool_suite;
 extern struct kunit_suite dmio_invalid_suite;
+extern struct kunit_suite dmio_ext_suite;
 extern struct kunit_suite dmio_fault_suite;
 
 #endif /* DMIO_TEST_H */

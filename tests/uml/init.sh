@@ -185,6 +185,9 @@ check_dev /dev/dmio_nbsmall 131072 512 "null_blk irqmode=2 max_sectors=8"
 nullb dmio_nb4k size=64 memory_backed=1 blocksize=4096 irqmode=1 ||
 	log "null_blk dmio_nb4k: setup failed"
 check_dev /dev/dmio_nb4k 131072 4096 "null_blk 4k irqmode=1"
+nullb dmio_nbdisc size=16 memory_backed=1 blocksize=512 discard=1 ||
+	log "null_blk dmio_nbdisc: setup failed"
+check_dev /dev/dmio_nbdisc 32768 512 "null_blk discard=1"
 nullb dmio_nbfault size=16 memory_backed=1 blocksize=512 irqmode=1 ||
 	log "null_blk dmio_nbfault: setup failed"
 check_dev /dev/dmio_nbfault 32768 512 "null_blk for injected timeouts"
@@ -367,7 +370,7 @@ for f in $FI_ATTRS; do
 	echo 0 > /sys/kernel/debug/$f/probability 2>/dev/null
 done
 dmsetup remove dmio_mixed dmio_err || log "dmsetup remove failed"
-for n in dmio_nbsmall dmio_nb4k dmio_nbfault; do
+for n in dmio_nbsmall dmio_nb4k dmio_nbfault dmio_nbdisc; do
 	echo 0 > /sys/kernel/config/nullb/$n/power 2>/dev/null
 	rmdir /sys/kernel/config/nullb/$n 2>/dev/null
 done

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-user statistics (debugfs) and the tracepoints of dm-io.
+ *
+ * A user is a handle from dm_io_stats_create(); requests of the extended
+ * API that name it are counted in per-CPU counters when they start and
+ * when they complete, through the engine's request hooks
+ * (dmio_request_start() and dmio_request_end() in dm-io-boundary.h), which
+ * also fire the tracepoints.  The classic calls account to no user: their
+ * hot path only tests the tracepoints' static keys.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uio.h>
+
+#include "dm-io.h"
+#include "dm-io-boundary.h"
+#include "dm-io-glue.h"
+
+#define CREATE_TRACE_POINTS
+#include "dm_io_trace.h"
+
+EXPORT_TRACEPOINT_SYMBOL_GPL(dm_io_submit);
+EXPORT_TRACEPOINT_SYMBOL_GPL(dm_io_complete);
+
+#define DMIO_STATS_NAME_MAX 32
+
+struct dmio_stats_pcpu {
+	u64 requests;
+	u64 bytes;
+	u64 completed;
+	u64 errors;
+	u64 unsupported;
+};
+
+struct dm_io_stats {
+	struct dmio_stats_pcpu __percpu *pcpu;
+	unsigned int reserve_pages;
+	struct dentry *dir;
+	char name[DMIO_STATS_NAME_MAX];
+};
+
+static struct dentry *dmio_debugfs_root;
+
+void dmio_request_start(const struct dmio_job *job, const void *id,
+			unsigned long long bytes)
+{
+	struct dm_io_stats *stats = job->stats;
+
+	if (stats) {
+		this_cpu_inc(stats->pcpu->requests);
+		this_cpu_add(stats->pcpu->bytes, bytes);
+	}
+	trace_dm_io_submit(id, job->nr_regions, (__force blk_opf_t)job->opf,
+			   job->ioprio, bytes);
+}
+
+void dmio_request_end(void *s, const void *id, unsigned long error_bits,
+		      unsigned long unsup_bits)
+{
+	struct dm_io_stats *stats = s;
+
+	if (stats) {
+		/* this_cpu ops: safe from any context, irqs included */
+		if (error_bits)
+			this_cpu_inc(stats->pcpu->errors);
+		if (unsup_bits)
+			this_cpu_inc(stats->pcpu->unsupported);
+		this_cpu_inc(stats->pcpu->completed);
+	}
+	trace_dm_io_complete(id, error_bits, unsup_bits);
+}
+
+void dm_io_stats_read(struct dm_io_stats *stats,
+		      struct dm_io_stats_values *values)
+{
+	u64 completed = 0;
+	int cpu;
+
+	memset(values, 0, sizeof(*values));
+	for_each_possible_cpu(cpu) {
+		const struct dmio_stats_pcpu *c = per_cpu_ptr(stats->pcpu, cpu);
+
+		values->requests += READ_ONCE(c->requests);
+		values->bytes += READ_ONCE(c->bytes);
+		values->errors += READ_ONCE(c->errors);
+		values->unsupported += READ_ONCE(c->unsupported);
+		completed += READ_ONCE(c->completed);
+	}
+	/* unlocked sums: a completion may be seen before its start */
+	values->in_flight =
+		values->requests > completed ? values->requests - completed : 0;
+	values->reserve_pages = stats->reserve_pages;
+}
+EXPORT_SYMBOL_GPL(dm_io_stats_read);
+
+/*
+ * One read-only debugfs file per field of struct dm_io_stats_values, with
+ * ->read_iter (not the proxied ->read of DEFINE_DEBUGFS_ATTRIBUTE), so
+ * kernel_read() works on it too; debugfs_file_get() keeps the handle alive
+ * while it is read.
+ */
+static ssize_t dmio_stats_read(struct kiocb *iocb, struct iov_iter *to,
+			       size_t offset)
+{
+	struct dentry *dentry = iocb->ki_filp->f_path.dentry;
+	struct dm_io_stats_values v;
+	char buf[24];
+	size_t len, n;
+	int r;
+
+	r = debugfs_file_get(dentry);
+	if (r)
+		return r;
+	dm_io_stats_read(file_inode(iocb->ki_filp)->i_private, &v);
+	debugfs_file_put(dentry);
+
+	if (offset == offsetof(struct dm_io_stats_values, reserve_pages))
+		len = scnprintf(buf, sizeof(buf), "%u\n", v.reserve_pages);
+	else
+		len = scnprintf(buf, sizeof(buf), "%llu\n",
+				*(u64 *)((char *)&v + offset));
+	if (iocb->ki_pos >= len)
+		return 0;
+	n = copy_to_iter(buf + iocb->ki_pos, len - iocb->ki_pos, to);
+	iocb->ki_pos += n;
+	return n;
+}
+
+#define DMIO_STATS_FILE(field)                                             \
+	static ssize_t dmio_stats_read_##field(struct kiocb *iocb,         \
+					       struct iov_iter *to)        \
+	{                                                                  \
+		return dmio_stats_read(iocb, to,                           \
+				       offsetof(struct dm_io_stats_values, \
+						field));                   \
+	}                                                                  \
+	static const struct file_operations dmio_stats_fops_##field = {    \
+		.owner = THIS_MODULE,                                      \
+		.open = simple_open,                                       \
+		.read_iter = dmio_stats_read_##field,                      \
+		.llseek = default_llseek,                                  \
+	}
+
+DMIO_STATS_FILE(requests);
+DMIO_STATS_FILE(bytes);
+DMIO_STATS_FILE(errors);
+DMIO_STATS_FILE(unsupported);
+DMIO_STATS_FILE(in_flight);
+DMIO_STATS_FILE(reserve_pages);
+
+static const struct {
+	const char *name;
+	const struct file_operations *fops;
+} dmio_stats_files[] = {
+	{ "requests", &dmio_stats_fops_requests },
+	{ "bytes", &dmio_stats_fops_bytes },
+	{ "errors", &dmio_stats_fops_errors },
+	{ "unsupported", &dmio_stats_fops_unsupported },
+	{ "in_flight", &dmio_stats_fops_in_flight },
+	{ "reserve_pages", &dmio_stats_fops_reserve_pages },
+};
+
+static void dmio_stats_debugfs(struct dm_io_stats *stats)
+{
+	struct dentry *dir;
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(dmio_debugfs_root))
+		return;
+	dir = debugfs_create_dir(stats->name, dmio_debugfs_root);
+	if (IS_ERR(dir)) {
+		pr_warn("dm-io: no debugfs statistics for user %s: %ld\n",
+			stats->name, PTR_ERR(dir));
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(dmio_stats_files); i++)
+		debugfs_create_file_unsafe(dmio_stats_files[i].name, 0444, dir,
+					   stats, dmio_stats_files[i].fops);
+	stats->dir = dir;
+}
+
+struct dm_io_stats *dm_io_stats_create(const char *name,
+				       unsigned int reserve_pages)
+{
+	struct dm_io_stats *stats;
+	size_t len;
+	int r;
+
+	might_sleep();
+	len = name ? strnlen(name, DMIO_STATS_NAME_MAX) : 0;
+	if (!len || len == DMIO_STATS_NAME_MAX || strchr(name, '/') ||
+	    !strcmp(name, ".") || !strcmp(name, "..")) {
+		pr_warn_ratelimited("dm-io: invalid statistics user name\n");
+		return ERR_PTR(-EINVAL);
+	}
+
+	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
+	if (!stats)
+		return ERR_PTR(-ENOMEM);
+	stats->pcpu = alloc_percpu(struct dmio_stats_pcpu);
+	if (!stats->pcpu) {
+		r = -ENOMEM;
+		goto bad_pcpu;
+	}
+	r = dm_io_get(reserve_pages);
+	if (r)
+		goto bad_reserve;
+	stats->reserve_pages = reserve_pages;
+	strscpy(stats->name, name, sizeof(stats->name));
+	dmio_stats_debugfs(stats);
+	return stats;
+
+bad_reserve:
+	free_percpu(stats->pcpu);
+bad_pcpu:
+	kfree(stats);
+	return ERR_PTR(r);
+}
+EXPORT_SYMBOL_GPL(dm_io_stats_create);
+
+void dm_io_stats_destroy(struct dm_io_stats *stats)
+{
+	struct dm_io_stats_values v;
+
+	if (!stats)
+		return;
+	might_sleep();
+	dm_io_stats_read(stats, &v);
+	if (v.in_flight)
+		pr_warn("dm-io: statistics user %s destroyed with %llu requests in flight\n",
+			stats->name, v.in_flight);
+	debugfs_remove_recursive(stats->dir);
+	dm_io_put(stats->reserve_pages);
+	free_percpu(stats->pcpu);
+	kfree(stats);
+}
+EXPORT_SYMBOL_GPL(dm_io_stats_destroy);
+
+void dmio_stats_init(void)
+{
+	/* debugfs is optional: without it the handles still count */
+	dmio_debugfs_root = debugfs_create_dir("dm-io", NULL);
+}
+
+void dmio_stats_exit(void)
+{
+	debugfs_remove_recursive(dmio_debugfs_root);
+}
