@@ -53,6 +53,7 @@
 #include <linux/wait.h>
 
 #include "dm-io.h"
+#include "dm-io-compat.h"
 #include "dm-io-internal.h"
 
 MODULE_IMPORT_NS(DM_IO_INTERNAL);
@@ -404,7 +405,8 @@ static int raw_request(struct bench *b)
 			struct page *page = (flags & RAW_VMPAGE) ?
 				vmalloc_to_page(b->vbuf + p * PAGE_SIZE) : b->pages[p];
 
-			bio_add_page(bio, page, PAGE_SIZE, 0);
+			/* cannot fail: the bio has room for npages */
+			WARN_ON_ONCE(bio_add_page(bio, page, PAGE_SIZE, 0) != PAGE_SIZE);
 		}
 		if (single) {
 			bio->bi_private = b;
@@ -918,7 +920,7 @@ static void run_micro(struct bench *b)
 	      bio_put(bio_alloc_bioset(b->bdev, 16, REQ_OP_WRITE, GFP_NOIO, &b->bs)));
 	MICRO("bio_alloc+add_page+put(1 vec)",
 	      do { struct bio *bio = bio_alloc(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO);
-		   bio_add_page(bio, b->pages[0], PAGE_SIZE, 0); bio_put(bio); } while (0));
+		   sink += bio_add_page(bio, b->pages[0], PAGE_SIZE, 0); bio_put(bio); } while (0));
 	MICRO("completion(no sleep)",
 	      do { DECLARE_COMPLETION_ONSTACK(d); complete(&d); wait_for_completion_io(&d); } while (0));
 	if (sink == 42)
@@ -940,7 +942,7 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 	char dev[80], cname[48], wname[40];
 	struct bench_case c = {};
 	struct contender w = {};
-	struct block_device *bdev;
+	struct dmio_bdev_ref ref;
 	struct sample s;
 	unsigned int count, i;
 	char *path;
@@ -971,10 +973,10 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	*path++ = '\0';
 
-	bdev = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE, NULL);
-	if (IS_ERR(bdev))
-		return PTR_ERR(bdev);
-	bench->bdev = bdev;
+	r = dmio_bdev_open(path, NULL, &ref);
+	if (r)
+		return r;
+	bench->bdev = ref.bdev;
 	bench->devname = dev;
 	setup_case(bench, &c);
 	/* Warm up first: first-use allocations are not the I/O path's. */
@@ -1004,7 +1006,7 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 			dev, cname, wname, n, dmio_bios_submitted() - bios0,
 			atomic_read(&bench->errors), r);
 	}
-	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	dmio_bdev_close(&ref);
 	bench->bdev = NULL;
 	return r;
 }
@@ -1043,24 +1045,24 @@ static int __init bench_init(void)
 	s = list;
 	while ((tok = strsep(&s, ","))) {
 		char *path = strchr(tok, ':');
-		struct block_device *bdev;
+		struct dmio_bdev_ref ref;
 
 		if (!path)
 			continue;
 		*path++ = '\0';
-		bdev = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE, NULL);
-		if (IS_ERR(bdev)) {
-			pr_err("dmio_bench: cannot open %s: %ld\n", path, PTR_ERR(bdev));
+		r = dmio_bdev_open(path, NULL, &ref);
+		if (r) {
+			pr_err("dmio_bench: cannot open %s: %d\n", path, r);
 			continue;
 		}
-		bench->bdev = bdev;
+		bench->bdev = ref.bdev;
 		bench->devname = tok;
 		if (micro && !did_micro) {
 			run_micro(bench);
 			did_micro = true;
 		}
 		run_device(bench);
-		blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+		dmio_bdev_close(&ref);
 		bench->bdev = NULL;
 	}
 	kfree(list);
