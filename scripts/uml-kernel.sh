@@ -2,18 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build (or find in the cache) the User-Mode Linux test kernel.
 #
-# usage: uml-kernel.sh [FRAGMENT...]
+# usage: [KVER=6.12] uml-kernel.sh [FRAGMENT...]
 # Prints the build directory (the kernel binary is BUILD/linux) on stdout;
 # progress goes to stderr.  The build is cached under $DMIO_CACHE, keyed by
 # the kernel source version, the compiler and the config fragments, so a
-# second run with the same inputs reuses it.
+# second run with the same inputs reuses it.  KVER (scripts/lib.sh) picks
+# the source, linux-source-6.1 or linux-source-6.12; for 6.12 the fragment
+# tests/uml/uml-6.12.config is merged after the others (a separate file, so
+# that the 6.1 kernel's inputs, hence its cache key, stay as they are).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 frags=("$@")
 [ ${#frags[@]} -gt 0 ] || frags=("$DMIO_ROOT/tests/uml/uml.config")
+kfrag=$DMIO_ROOT/tests/uml/uml-$DMIO_KVER.config
+[ "$DMIO_KVER" = 6.1 ] || [ ! -f "$kfrag" ] || frags+=("$kfrag")
 
-ver=$(ksrc_version) || die "linux-source-6.1 is not installed (run scripts/ensure-deps.sh)"
+ver=$(ksrc_version) || die "$(ksrc_pkg) is not installed (run scripts/ensure-deps.sh)"
 key=$( { echo "$ver"; gcc --version | head -1; cat "${frags[@]}"; } |
 	sha256sum | cut -c1-16)
 B=$DMIO_CACHE/uml-$ver-$key
