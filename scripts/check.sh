@@ -255,6 +255,34 @@ x86_build() {
 	done
 }
 
+# dkms_check LOGDIR: "dkms add" + "dkms build" of dkms.conf against the
+# series' x86-64 headers, in a private DKMS tree (--dkmstree/--sourcetree:
+# /var/lib/dkms and /lib/modules stay untouched); both modules must come out.
+dkms_check() {
+	local logdir=$1 t=$DMIO_ROOT/build/dkms$SUF ver kr mods
+	[ "$X86_OK" = 1 ] || return 0
+	kr=$X86_ABI-amd64
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DMIO_ROOT/dkms.conf")
+	rm -rf "$t"
+	mkdir -p "$t/tree" "$t/src"
+	step "dkms: add + build dm-io/$ver for $kr in $(rel "$t") (log: $(rel "$logdir")/dkms.log)"
+	if stage_sources "$t/src/dm-io-$ver" && {
+		dkms add --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" &&
+			dkms build --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" -k "$kr"
+	} >"$logdir/dkms.log" 2>&1; then
+		mods=$(find "$t/tree/dm-io/$ver/$kr" -name 'dm-io*.ko*' -printf '%f ' 2>/dev/null)
+	else
+		mods=
+	fi
+	if [[ $mods == *dm-io.ko* && $mods == *dm-iomirror.ko* ]]; then
+		host_ok "dkms build of dm-io/$ver against linux-headers-$kr ($mods)"
+	else
+		show_tail "$logdir/dkms.log"
+		cat "$t/tree/dm-io/$ver/build/make.log" >>"$logdir/dkms.log" 2>/dev/null
+		host_fail "dkms build of dm-io/$ver against linux-headers-$kr (log: $(rel "$logdir")/dkms.log)"
+	fi
+}
+
 # --- parsing a guest's results --------------------------------------------------
 # parse_tap FILE LABEL: count a TAP file into tp/tf/ts/tn/tplan/tskipall;
 # failed lines go to FAILED
@@ -493,11 +521,12 @@ leg_end() {
 # --- UML legs ---------------------------------------------------------------
 # leg_uml base|debug
 leg_uml() {
-	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko lab=UML
+	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko lab=UML warnings
 	if [ "$kind" = base ]; then
 		out=$DMIO_ROOT/build/check$SUF
 		stage=$DMIO_ROOT/build/uml$SUF
 		frags=("$DMIO_ROOT/tests/uml/uml.config")
+		makeextra=(W=1)		# the extra warnings; none may show up
 		timeout=$UML_TIMEOUT
 	else
 		out=$DMIO_ROOT/build/check-debug$SUF
@@ -555,7 +584,15 @@ leg_uml() {
 			host_fail "debug build: not instrumented:$bad"
 		fi
 	else
+		warnings=$(grep -in 'warning:' "$out/build-uml.log")
+		if [ -z "$warnings" ]; then
+			host_ok "UML build with W=1 without warnings"
+		else
+			printf '%s\n' "$warnings" | head -20 | sed 's/^/    /'
+			host_fail "UML build with W=1 without warnings ($(printf '%s\n' "$warnings" | wc -l) warning lines, log: $(rel "$out")/build-uml.log)"
+		fi
 		x86_build "$out"
+		dkms_check "$out"
 	fi
 
 	step "$lab: booting $B/linux (timeout $timeout s), console: $(rel "$out")/console.log"

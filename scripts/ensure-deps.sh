@@ -8,7 +8,7 @@ set -euo pipefail
 
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev xz-utils kmod cpio
       python3 "$(ksrc_pkg)" "$(x86_hdr_meta)" dmsetup fio busybox-static
-      util-linux)
+      util-linux dkms)
 
 missing=()
 for p in "${PKGS[@]}"; do
