@@ -7,6 +7,11 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
+# The kernel series the test suite builds and boots (scripts/lib.sh): 6.1
+# (the default) or 6.12, e.g. "make check KVER=6.12".  Unset, "make check"
+# runs the 6.1 legs and the 6.12 base UML and QEMU legs.
+export KVER
+
 all: modules
 
 modules:
@@ -86,7 +91,8 @@ help:
 	@echo "make targets                build the dm targets built on dm-io (dm-iomirror.ko)"
 	@echo "make tests                  build the targets, the KUnit test module and the stress module as well"
 	@echo "make install                install dm-io.ko and the targets (honours INSTALL_MOD_PATH)"
-	@echo "make check                  run the whole test suite (base UML, sanitizer UML and QEMU legs)"
+	@echo "make check                  run the whole test suite (6.1: base UML, sanitizer UML and QEMU legs; 6.12: base UML and QEMU legs)"
+	@echo "make check KVER=6.12        ... all three legs on Linux 6.12 (KVER=6.1: on 6.1 only)"
 	@echo "make check-uml              ... only in the base UML kernel (the fast leg)"
 	@echo "make check-debug            ... only in the sanitizer UML kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	@echo "make check-qemu             ... only in Debian's stock kernel under QEMU (SMP, no KUnit)"

@@ -2,24 +2,32 @@
 /*
  * dm-io-compat.h - the block-layer API differences between the kernels
  * dm-io builds for (Linux 6.1 and 6.12), in one place.  Code elsewhere
- * calls these and never tests LINUX_VERSION_CODE itself.
+ * calls these and never tests a kernel version or feature itself.
+ *
+ * Which branch is taken is decided by scripts/dmio-compat.mk, which looks
+ * the APIs up in the headers being compiled against and defines the
+ * DMIO_HAVE_* macros (see there why that and not LINUX_VERSION_CODE).
  */
 #ifndef DMIO_COMPAT_H
 #define DMIO_COMPAT_H
 
 #include <linux/blkdev.h>
-#include <linux/version.h>
+#include <linux/err.h>
+
+#ifndef DMIO_COMPAT_DETECTED
+#error "dm-io-compat.h needs ccflags-y += $(dmio-compat-flags) (scripts/dmio-compat.mk)"
+#endif
 
 /*
  * An open block device: @bdev to do I/O on, @handle to close it with
- * (the block_device itself up to 6.8, the struct file from 6.9 on).
+ * (the holder up to 6.8, the struct file from 6.9 on).
  */
 struct dmio_bdev_ref {
 	struct block_device *bdev;
 	void *handle;
 };
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#ifdef DMIO_HAVE_BDEV_FILE
 #include <linux/file.h>
 
 /* Opens @path for reading and writing; exclusively when @holder is set. */
@@ -66,11 +74,73 @@ static inline void dmio_bdev_close(struct dmio_bdev_ref *ref)
 #endif
 
 /*
+ * The I/O limits of a bio-based disk dm-io's tests create: the largest bio
+ * in sectors and the most segments in one bio.
+ */
+struct dmio_disk_limits {
+	unsigned int logical_block_size;
+	unsigned int max_hw_sectors;
+	unsigned short max_segments;
+	bool write_cache_fua; /* REQ_PREFLUSH and REQ_FUA reach it */
+};
+
+#ifdef DMIO_HAVE_BLK_FEAT
+/* A gendisk for a bio-based driver with @l; an ERR_PTR on failure. */
+static inline struct gendisk *dmio_alloc_disk(const struct dmio_disk_limits *l)
+{
+	struct queue_limits lim = {
+		.logical_block_size = l->logical_block_size,
+		.max_hw_sectors = l->max_hw_sectors,
+		.max_segments = l->max_segments,
+		.features = l->write_cache_fua ?
+				    BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA :
+				    0,
+	};
+
+	return blk_alloc_disk(&lim, NUMA_NO_NODE);
+}
+
+/* Changes the bio size limits of an idle disk of dmio_alloc_disk(). */
+static inline int dmio_disk_set_limits(struct gendisk *disk,
+				       unsigned int max_hw_sectors,
+				       unsigned short max_segments)
+{
+	struct queue_limits lim = queue_limits_start_update(disk->queue);
+
+	lim.max_hw_sectors = max_hw_sectors;
+	lim.max_segments = max_segments;
+	return queue_limits_commit_update(disk->queue, &lim);
+}
+#else
+static inline int dmio_disk_set_limits(struct gendisk *disk,
+				       unsigned int max_hw_sectors,
+				       unsigned short max_segments)
+{
+	blk_queue_max_hw_sectors(disk->queue, max_hw_sectors);
+	blk_queue_max_segments(disk->queue, max_segments);
+	return 0;
+}
+
+static inline struct gendisk *dmio_alloc_disk(const struct dmio_disk_limits *l)
+{
+	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	blk_queue_logical_block_size(disk->queue, l->logical_block_size);
+	blk_queue_write_cache(disk->queue, l->write_cache_fua,
+			      l->write_cache_fua);
+	dmio_disk_set_limits(disk, l->max_hw_sectors, l->max_segments);
+	return disk;
+}
+#endif
+
+/*
  * Sets the discard and write-zeroes limits of a driver's own queue (the
  * tests' recorder disk): 0 sectors means the op is not supported;
  * @discard_granularity is in bytes.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef DMIO_HAVE_BLK_FEAT
 static inline int
 dmio_queue_set_op_limits(struct request_queue *q,
 			 unsigned int max_discard_sectors,
@@ -96,6 +166,15 @@ dmio_queue_set_op_limits(struct request_queue *q,
 	blk_queue_max_write_zeroes_sectors(q, max_write_zeroes_sectors);
 	return 0;
 }
+#endif
+
+/*
+ * KUnit, for the test module (which includes <kunit/test.h> first):
+ * 6.1's KUNIT_ASSERT_FAILURE() is KUNIT_FAIL_AND_ABORT() since 6.4.
+ */
+#if defined(KUNIT_ASSERT_FAILURE) && !defined(KUNIT_FAIL_AND_ABORT)
+#define KUNIT_FAIL_AND_ABORT(test, fmt, ...) \
+	KUNIT_ASSERT_FAILURE(test, fmt, ##__VA_ARGS__)
 #endif
 
 #endif /* DMIO_COMPAT_H */

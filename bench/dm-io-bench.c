@@ -53,6 +53,7 @@
 #include <linux/wait.h>
 
 #include "dm-io.h"
+#include "dm-io-compat.h"
 #include "dm-io-internal.h"
 
 MODULE_IMPORT_NS(DM_IO_INTERNAL);
@@ -423,7 +424,9 @@ static int raw_request(struct bench *b)
 							p * PAGE_SIZE) :
 					b->pages[p];
 
-			bio_add_page(bio, page, PAGE_SIZE, 0);
+			/* cannot fail: the bio has room for npages */
+			WARN_ON_ONCE(bio_add_page(bio, page, PAGE_SIZE, 0) !=
+				     PAGE_SIZE);
 		}
 		if (single) {
 			bio->bi_private = b;
@@ -1009,7 +1012,7 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 	char dev[80], cname[48], wname[40];
 	struct bench_case c = {};
 	struct contender w = {};
-	struct block_device *bdev;
+	struct dmio_bdev_ref ref;
 	struct sample s;
 	unsigned int count, i;
 	char *path;
@@ -1040,10 +1043,10 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	*path++ = '\0';
 
-	bdev = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE, NULL);
-	if (IS_ERR(bdev))
-		return PTR_ERR(bdev);
-	bench->bdev = bdev;
+	r = dmio_bdev_open(path, NULL, &ref);
+	if (r)
+		return r;
+	bench->bdev = ref.bdev;
 	bench->devname = dev;
 	setup_case(bench, &c);
 	/* Warm up first: first-use allocations are not the I/O path's. */
@@ -1074,7 +1077,7 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 			dev, cname, wname, n, dmio_bios_submitted() - bios0,
 			atomic_read(&bench->errors), r);
 	}
-	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	dmio_bdev_close(&ref);
 	bench->bdev = NULL;
 	return r;
 }
@@ -1114,25 +1117,24 @@ static int __init bench_init(void)
 	s = list;
 	while ((tok = strsep(&s, ","))) {
 		char *path = strchr(tok, ':');
-		struct block_device *bdev;
+		struct dmio_bdev_ref ref;
 
 		if (!path)
 			continue;
 		*path++ = '\0';
-		bdev = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE, NULL);
-		if (IS_ERR(bdev)) {
-			pr_err("dmio_bench: cannot open %s: %ld\n", path,
-			       PTR_ERR(bdev));
+		r = dmio_bdev_open(path, NULL, &ref);
+		if (r) {
+			pr_err("dmio_bench: cannot open %s: %d\n", path, r);
 			continue;
 		}
-		bench->bdev = bdev;
+		bench->bdev = ref.bdev;
 		bench->devname = tok;
 		if (micro && !did_micro) {
 			run_micro(bench);
 			did_micro = true;
 		}
 		run_device(bench);
-		blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+		dmio_bdev_close(&ref);
 		bench->bdev = NULL;
 	}
 	kfree(list);

@@ -3,13 +3,16 @@
 #
 # check.sh - the whole test suite ("make check"), as root on Debian bookworm.
 #
-# usage: check.sh [--uml] [--debug] [--qemu] [--all]
+# usage: [KVER=6.1|6.12] check.sh [--uml] [--debug] [--qemu] [--all]
 #
-# It runs one or more legs; each leg is one test kernel:
+# It runs one or more legs; each leg is one test kernel of the series KVER
+# selects (scripts/lib.sh: 6.1 by default, or 6.12, each from Debian
+# bookworm's linux-source-<series>, linux-headers and linux-image):
 #
-#   --uml    the base leg ("make check-uml"): a UML 6.1 kernel from
-#            tests/uml/uml.config.  Also builds dm-io.ko for Debian's x86-64
-#            6.1 headers (no compiler warnings, the 12 API exports).
+#   --uml    the base leg ("make check-uml"): a UML kernel from
+#            tests/uml/uml.config (+ tests/uml/uml-6.12.config for 6.12).
+#            Also builds dm-io.ko for Debian's x86-64 headers of the series
+#            (no compiler warnings, the 12 API exports).
 #   --debug  the sanitizer leg ("make check-debug"): a second UML kernel from
 #            tests/uml/uml.config + tests/uml/debug.config (KASAN generic +
 #            KASAN_VMALLOC, PROVE_LOCKING, kmemleak, DEBUG_OBJECTS, DEBUG_LIST,
@@ -18,14 +21,21 @@
 #            after the tests and the rmmods a kmemleak scan.  Any kernel
 #            report, any unreferenced object is a failure.
 #   --qemu   the distro leg ("make check-qemu"): Debian's stock SMP kernel
-#            (the linux-image matching the installed linux-headers-amd64)
+#            (the linux-image matching the installed linux-headers-amd64, or
+#            linux-headers-6.12-amd64 for KVER=6.12)
 #            under qemu-system-x86_64 -smp 2 (TCG), with dm-io.ko and
 #            dm-iomirror.ko built against those headers; the same guest
 #            script and selftests (no KUnit: that kernel has none).
 #   --all    all three.
 #
-# Without an option: $DMIO_CHECK_LEGS if set (e.g. "uml qemu"), else all
-# three legs ("make check", what CI runs).
+# Without an option: $DMIO_CHECK_LEGS if set (e.g. "uml qemu uml@6.12": a
+# leg name, optionally @<series>); else, with KVER given, all three legs of
+# that series; else ("make check", what CI runs) $DEFAULT_LEGS below: the
+# three 6.1 legs, then the 6.12 base UML leg (with its x86-64 build against
+# the 6.12 headers) and the 6.12 QEMU leg.  Legs of one series run together.
+#
+# Results go to build/check/, build/check-debug/, build/check-qemu/ for 6.1
+# and to the same names with -6.12 appended for 6.12.
 #
 # Each UML leg: (1) install what is missing (scripts/ensure-deps.sh), build
 # or reuse the cached test kernel (scripts/uml-kernel.sh); (2) build dm-io.ko,
@@ -50,8 +60,10 @@
 # reports), DMIO_CACHE (see lib.sh).
 
 set -uo pipefail
+KVER_GIVEN=${KVER:-}
 . "$(dirname "$0")/lib.sh"
 cd "$DMIO_ROOT" || exit 1
+DEFAULT_LEGS="uml@6.1 debug@6.1 qemu@6.1 uml@6.12 qemu@6.12"
 
 # Nothing from a calling make or the user's shell may leak into the builds.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS ARCH CROSS_COMPILE \
@@ -61,10 +73,10 @@ export LC_ALL=C
 LEGS=()
 for a in "$@"; do
 	case $a in
-	--uml) LEGS+=(uml) ;;
-	--debug) LEGS+=(debug) ;;
-	--qemu) LEGS+=(qemu) ;;
-	--all) LEGS+=(uml debug qemu) ;;
+	--uml) LEGS+=("uml@$DMIO_KVER") ;;
+	--debug) LEGS+=("debug@$DMIO_KVER") ;;
+	--qemu) LEGS+=("qemu@$DMIO_KVER") ;;
+	--all) LEGS+=("uml@$DMIO_KVER" "debug@$DMIO_KVER" "qemu@$DMIO_KVER") ;;
 	-h | --help)
 		sed -n '4,/^$/s/^# \{0,1\}//p' "$0"
 		exit 0 ;;
@@ -72,12 +84,25 @@ for a in "$@"; do
 	esac
 done
 if [ ${#LEGS[@]} -eq 0 ]; then
-	read -r -a LEGS <<<"${DMIO_CHECK_LEGS:-uml debug qemu}"
+	if [ -n "${DMIO_CHECK_LEGS:-}" ]; then
+		read -r -a LEGS <<<"$DMIO_CHECK_LEGS"
+	elif [ -n "$KVER_GIVEN" ]; then
+		LEGS=("uml@$DMIO_KVER" "debug@$DMIO_KVER" "qemu@$DMIO_KVER")
+	else
+		read -r -a LEGS <<<"$DEFAULT_LEGS"
+	fi
 fi
-has_leg() { [[ " ${LEGS[*]} " == *" $1 "* ]]; }
-for l in "${LEGS[@]}"; do
-	case $l in uml | debug | qemu) ;; *) die "unknown leg '$l' in DMIO_CHECK_LEGS" ;; esac
+# Every leg as NAME@SERIES; the series in the order they first appear.
+KVERS=()
+for i in "${!LEGS[@]}"; do
+	l=${LEGS[$i]}
+	[[ $l == *@* ]] || l+="@$DMIO_KVER"
+	LEGS[$i]=$l
+	case ${l%@*} in uml | debug | qemu) ;; *) die "unknown leg '${l%@*}' in DMIO_CHECK_LEGS" ;; esac
+	case ${l#*@} in 6.1 | 6.12) ;; *) die "unknown kernel series '${l#*@}' in DMIO_CHECK_LEGS (6.1 or 6.12)" ;; esac
+	[[ " ${KVERS[*]} " == *" ${l#*@} "* ]] || KVERS+=("${l#*@}")
 done
+has_leg() { [[ " ${LEGS[*]} " == *" $1 "* ]]; }
 
 UML_TIMEOUT=${DMIO_UML_TIMEOUT:-900}
 UML_DEBUG_TIMEOUT=${DMIO_UML_DEBUG_TIMEOUT:-1200}
@@ -90,7 +115,8 @@ REPORT_ALLOW=${DMIO_REPORT_ALLOW:-}
 # every null_blk device of the run (tests/uml/devices.md).
 NULLB_REQUEUE=(null_blk.requeue=1,5,0,-1)
 
-STAGE_X86=$DMIO_ROOT/build/x86_64
+STAGE_X86=		# build/x86_64[-6.12], set by use_kver
+SUF=			# "" or "-6.12", set by use_kver
 
 PASS=0
 FAIL=0
@@ -153,13 +179,24 @@ if ! flock -n 9; then
 	flock 9
 fi
 
-# --- dependencies -------------------------------------------------------------
+# --- dependencies, per kernel series -------------------------------------------
 step "check: started in $DMIO_ROOT, legs: ${LEGS[*]}"
-if ! "$DMIO_ROOT/scripts/ensure-deps.sh"; then
-	host_fail "install the build and test dependencies (scripts/ensure-deps.sh)"
-	finish
-fi
-KSRC=$(ksrc_dir) || { host_fail "extract the kernel source"; finish; }
+
+# use_kver SERIES: switch to a kernel series (lib.sh's DMIO_KVER), install
+# what it needs, extract its source.  1 when that failed.
+use_kver() {
+	DMIO_KVER=$1
+	export KVER=$1
+	SUF=$(kver_suffix)
+	STAGE_X86=$DMIO_ROOT/build/x86_64$SUF
+	X86_DONE=0 X86_OK=0 X86_ABI=
+	step "check: kernel series $DMIO_KVER"
+	if ! "$DMIO_ROOT/scripts/ensure-deps.sh"; then
+		host_fail "install the build and test dependencies for $DMIO_KVER (KVER=$DMIO_KVER scripts/ensure-deps.sh)"
+		return 1
+	fi
+	KSRC=$(ksrc_dir) || { host_fail "extract the $DMIO_KVER kernel source"; return 1; }
+}
 
 # --- static checks (make lint) ---------------------------------------------------
 # lint_checks: scripts/lint.sh, one host check per tool (its TAP lines).
@@ -209,12 +246,10 @@ x86_build() {
 	local logdir=$1 warnings ksyms s
 	[ "$X86_DONE" = 0 ] || return 0
 	X86_DONE=1
-	X86_ABI=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
-		grep -o 'linux-headers-[0-9][^ ,]*-amd64' | head -1 |
-		sed 's/^linux-headers-//; s/-amd64$//')
+	X86_ABI=$(x86_abi)
 	KDIR_X86=/usr/src/linux-headers-$X86_ABI-amd64
 	if [ -z "$X86_ABI" ] || [ ! -d "$KDIR_X86" ]; then
-		host_fail "x86-64 build: cannot find the headers of linux-headers-amd64 (got '${X86_ABI:-nothing}')"
+		host_fail "x86-64 build: cannot find the headers of $(x86_hdr_meta) (got '${X86_ABI:-nothing}')"
 		return 0
 	fi
 	if ! BUILD_TESTS_KO='' build x86-64 "$STAGE_X86" "$logdir/build-x86_64.log" modules KDIR="$KDIR_X86"; then
@@ -241,6 +276,34 @@ x86_build() {
 			host_fail "x86-64 dm-io.ko exports $s"
 		fi
 	done
+}
+
+# dkms_check LOGDIR: "dkms add" + "dkms build" of dkms.conf against the
+# series' x86-64 headers, in a private DKMS tree (--dkmstree/--sourcetree:
+# /var/lib/dkms and /lib/modules stay untouched); both modules must come out.
+dkms_check() {
+	local logdir=$1 t=$DMIO_ROOT/build/dkms$SUF ver kr mods
+	[ "$X86_OK" = 1 ] || return 0
+	kr=$X86_ABI-amd64
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DMIO_ROOT/dkms.conf")
+	rm -rf "$t"
+	mkdir -p "$t/tree" "$t/src"
+	step "dkms: add + build dm-io/$ver for $kr in $(rel "$t") (log: $(rel "$logdir")/dkms.log)"
+	if stage_sources "$t/src/dm-io-$ver" && {
+		dkms add --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" &&
+			dkms build --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" -k "$kr"
+	} >"$logdir/dkms.log" 2>&1; then
+		mods=$(find "$t/tree/dm-io/$ver/$kr" -name 'dm-io*.ko*' -printf '%f ' 2>/dev/null)
+	else
+		mods=
+	fi
+	if [[ $mods == *dm-io.ko* && $mods == *dm-iomirror.ko* ]]; then
+		host_ok "dkms build of dm-io/$ver against linux-headers-$kr ($mods)"
+	else
+		show_tail "$logdir/dkms.log"
+		cat "$t/tree/dm-io/$ver/build/make.log" >>"$logdir/dkms.log" 2>/dev/null
+		host_fail "dkms build of dm-io/$ver against linux-headers-$kr (log: $(rel "$logdir")/dkms.log)"
+	fi
 }
 
 # --- parsing a guest's results --------------------------------------------------
@@ -345,6 +408,10 @@ analyse() {
 		sed -nE "/${marker}KUNIT-BEGIN\$/,/${marker}KUNIT-END\$/p" "$out/console.log" >"$out/kunit.ktap"
 		fix=$(sumval kunit_plan_fixup)
 		[ -z "$fix" ] || sed -i -E "0,/${marker}1\\.\\.0\$/s//1..$fix/" "$out/kunit.ktap"
+		# From 6.6 on the kernel prints a top-level "KTAP version 1" and
+		# "1..<suites>" of its own for each module: init.sh's header
+		# (lines 2-3, the plan of all modules) stays, those go.
+		sed -i -E "4,\${/${marker}KTAP version [0-9]+\$/d; /${marker}1\\.\\.[0-9]+\$/d}" "$out/kunit.ktap"
 		plan=$(sumval kunit_suites_expected)
 		python3 "$KSRC/tools/testing/kunit/kunit.py" parse --json="$out/kunit.json" \
 			"$out/kunit.ktap" >"$out/kunit-parse.txt" 2>&1
@@ -477,16 +544,17 @@ leg_end() {
 # --- UML legs ---------------------------------------------------------------
 # leg_uml base|debug
 leg_uml() {
-	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko undef lab=UML
+	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko undef lab=UML warnings
 	if [ "$kind" = base ]; then
-		out=$DMIO_ROOT/build/check
-		stage=$DMIO_ROOT/build/uml
+		out=$DMIO_ROOT/build/check$SUF
+		stage=$DMIO_ROOT/build/uml$SUF
 		frags=("$DMIO_ROOT/tests/uml/uml.config")
 		kparams=("${NULLB_REQUEUE[@]}")
+		makeextra=(W=1)		# the extra warnings; none may show up
 		timeout=$UML_TIMEOUT
 	else
-		out=$DMIO_ROOT/build/check-debug
-		stage=$DMIO_ROOT/build/uml-debug
+		out=$DMIO_ROOT/build/check-debug$SUF
+		stage=$DMIO_ROOT/build/uml-debug$SUF
 		frags=("$DMIO_ROOT/tests/uml/uml.config" "$DMIO_ROOT/tests/uml/debug.config")
 		# UBSAN: UML has no UBSAN_SANITIZE_ALL, so instrument our modules.
 		# KCXX: asan-globals=0 for the C++ engine only: KASAN's
@@ -498,6 +566,7 @@ leg_uml() {
 		timeout=$UML_DEBUG_TIMEOUT
 		lab="UML debug"
 	fi
+	lab+=" $DMIO_KVER"
 	rm -rf "$out"
 	mkdir -p "$out/guest"
 
@@ -541,7 +610,15 @@ leg_uml() {
 			host_fail "debug build: not instrumented:$bad"
 		fi
 	else
+		warnings=$(grep -in 'warning:' "$out/build-uml.log")
+		if [ -z "$warnings" ]; then
+			host_ok "UML build with W=1 without warnings"
+		else
+			printf '%s\n' "$warnings" | head -20 | sed 's/^/    /'
+			host_fail "UML build with W=1 without warnings ($(printf '%s\n' "$warnings" | wc -l) warning lines, log: $(rel "$out")/build-uml.log)"
+		fi
 		x86_build "$out"
+		dkms_check "$out"
 	fi
 
 	step "$lab: booting $B/linux (timeout $timeout s), console: $(rel "$out")/console.log"
@@ -564,7 +641,7 @@ leg_uml() {
 
 # --- QEMU leg -----------------------------------------------------------------
 leg_qemu() {
-	local out=$DMIO_ROOT/build/check-qemu img kver vermagic rc t0
+	local out=$DMIO_ROOT/build/check-qemu$SUF img kver vermagic rc t0
 	rm -rf "$out"
 	mkdir -p "$out/guest"
 	if ! img=$("$DMIO_ROOT/scripts/qemu-kernel.sh"); then
@@ -615,15 +692,22 @@ leg_qemu() {
 }
 
 # --- run the legs -----------------------------------------------------------------
-for leg in uml qemu debug; do
-	has_leg "$leg" || continue
-	case $leg in
-	uml) leg_begin uml ""; leg_uml base ;;
-	debug) leg_begin debug "debug: "; leg_uml debug ;;
-	qemu) leg_begin qemu "qemu: "; leg_qemu ;;
-	esac
-	leg_end
+# Tags and names: "uml", "debug: ", "qemu: " for 6.1 (as before), with the
+# series for the others ("uml 6.12", "6.12: ", "debug 6.12: ").
+logs=
+for k in "${KVERS[@]}"; do
+	use_kver "$k" || continue
+	kt=${SUF:+ $k}
+	for leg in uml qemu debug; do
+		has_leg "$leg@$k" || continue
+		case $leg in
+		uml) leg_begin "uml$kt" "${SUF:+$k: }"; leg_uml base; logs+=" build/check$SUF/" ;;
+		debug) leg_begin "debug$kt" "debug$kt: "; leg_uml debug; logs+=" build/check-debug$SUF/" ;;
+		qemu) leg_begin "qemu$kt" "qemu$kt: "; leg_qemu; logs+=" build/check-qemu$SUF/" ;;
+		esac
+		leg_end
+	done
 done
 
-step "check: finished; logs in $(for l in "${LEGS[@]}"; do case $l in uml) echo build/check/ ;; debug) echo build/check-debug/ ;; qemu) echo build/check-qemu/ ;; esac; done | tr '\n' ' ')"
+step "check: finished; logs in${logs:- (none)}"
 finish

@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Install what the build and the tests need, once (idempotent).
+# Install what the build and the tests need, once (idempotent).  The kernel
+# source and the x86-64 headers are those of the series KVER selects
+# (scripts/lib.sh: 6.1 by default, or 6.12).
 # usage: ensure-deps.sh [PACKAGE...]  (more packages a caller needs)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev xz-utils kmod cpio
-      python3 linux-source-6.1 linux-headers-amd64 dmsetup fio busybox-static
-      util-linux)
+      python3 "$(ksrc_pkg)" "$(x86_hdr_meta)" dmsetup fio busybox-static
+      util-linux dkms)
 PKGS+=("$@")
 
 missing=()
@@ -16,7 +18,7 @@ for p in "${PKGS[@]}"; do
 		missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-	step "packages: all ${#PKGS[@]} present"
+	step "packages: all ${#PKGS[@]} present (kernel $DMIO_KVER)"
 	exit 0
 fi
 need_root

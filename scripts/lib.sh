@@ -22,23 +22,64 @@ need_root() {
 	[ "$(id -u)" = 0 ] || die "this step must run as root (it installs packages and boots a test kernel); try: sudo $0"
 }
 
-# ksrc_version: the Debian version of the linux-source-6.1 package.
-ksrc_version() {
-	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null
+# The kernel series to build and test for: KVER=6.1 (default) or 6.12, the
+# two Debian bookworm ships as linux-source-<series>, linux-headers-<series>
+# and linux-image-<series>.  Everything kernel-specific (the UML kernel's
+# source, its cache directory, the x86-64 headers, the QEMU image, the
+# results directory) follows from it.
+DMIO_KVER=${KVER:-6.1}
+case $DMIO_KVER in
+6.1 | 6.12) ;;
+*) echo "error: KVER=$DMIO_KVER: only 6.1 and 6.12 are supported" >&2; exit 1 ;;
+esac
+export KVER=$DMIO_KVER
+
+# kver_suffix: "" for the default 6.1, "-6.12" for 6.12 (build directories
+# of a non-default series get it, so the 6.1 results are never clobbered).
+kver_suffix() {
+	[ "$DMIO_KVER" = 6.1 ] || echo "-$DMIO_KVER"
 }
 
-# ksrc_dir: an extracted linux-source-6.1 tree in the cache (extracts once).
+# ksrc_pkg: the Debian package with the kernel source of the series.
+ksrc_pkg() {
+	echo "linux-source-$DMIO_KVER"
+}
+
+# x86_hdr_meta: the Debian meta-package of the series' x86-64 headers
+# (linux-headers-amd64 is 6.1 on bookworm; 6.12 has its own).
+x86_hdr_meta() {
+	case $DMIO_KVER in
+	6.1) echo linux-headers-amd64 ;;
+	*) echo "linux-headers-$DMIO_KVER-amd64" ;;
+	esac
+}
+
+# x86_abi: the ABI name of the headers that meta-package pulls in
+# ("6.1.0-56", "6.12.117+deb12"); empty when it is not installed.
+x86_abi() {
+	dpkg-query -W -f='${Depends}' "$(x86_hdr_meta)" 2>/dev/null |
+		grep -o 'linux-headers-[0-9][^ ,]*-amd64' | head -1 |
+		sed 's/^linux-headers-//; s/-amd64$//'
+}
+
+# ksrc_version: the Debian version of the linux-source-$KVER package.
+ksrc_version() {
+	dpkg-query -W -f='${Version}' "$(ksrc_pkg)" 2>/dev/null
+}
+
+# ksrc_dir: an extracted linux-source-$KVER tree in the cache (extracts once).
 ksrc_dir() {
-	local ver dir
-	ver=$(ksrc_version) || die "linux-source-6.1 is not installed"
-	dir=$DMIO_CACHE/src/linux-source-6.1-$ver
+	local ver dir pkg
+	pkg=$(ksrc_pkg)
+	ver=$(ksrc_version) || die "$pkg is not installed"
+	dir=$DMIO_CACHE/src/$pkg-$ver
 	if [ ! -f "$dir/.dmio-extracted" ]; then
-		step "extracting /usr/src/linux-source-6.1.tar.xz into $dir" >&2
+		step "extracting /usr/src/$pkg.tar.xz into $dir" >&2
 		rm -rf "$dir" "$dir.tmp"
 		mkdir -p "$dir.tmp"
-		tar -xf /usr/src/linux-source-6.1.tar.xz -C "$dir.tmp" ||
+		tar -xf "/usr/src/$pkg.tar.xz" -C "$dir.tmp" ||
 			die "cannot extract the kernel source"
-		mv "$dir.tmp/linux-source-6.1" "$dir" && rmdir "$dir.tmp"
+		mv "$dir.tmp/$pkg" "$dir" && rmdir "$dir.tmp"
 		touch "$dir/.dmio-extracted"
 	fi
 	echo "$dir"

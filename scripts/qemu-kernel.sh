@@ -5,11 +5,13 @@
 # image for the QEMU leg of "make check" (scripts/check.sh --qemu), and make
 # sure QEMU is installed.
 #
-# usage: qemu-kernel.sh
+# usage: [KVER=6.12] qemu-kernel.sh
 #
 # The image must be exactly the kernel whose headers our modules are built
-# against, so the ABI name is the one of the installed linux-headers-amd64
-# (e.g. 6.1.0-56) and the version is that of linux-headers-<abi>-amd64; the
+# against, so the ABI name is the one of the installed headers meta-package
+# of the series (scripts/lib.sh x86_hdr_meta: linux-headers-amd64 for 6.1,
+# e.g. 6.1.0-56; linux-headers-6.12-amd64 for KVER=6.12, e.g.
+# 6.12.117+deb12) and the version is that of linux-headers-<abi>-amd64; the
 # package is downloaded with "apt-get download" (not installed: no
 # postinst, no bootloader), extracted with dpkg -x and depmod'ed under
 # $DMIO_CACHE/qemu/linux-image-<abi>-amd64_<version>/.
@@ -39,23 +41,23 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found after installing qemu-system-x86"
 
-# The ABI of the installed headers (scripts/ensure-deps.sh installs
-# linux-headers-amd64), e.g. "6.1.0-56".
-abi=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
-	grep -o 'linux-headers-[0-9][^ ,]*-amd64' | head -1 |
-	sed 's/^linux-headers-//; s/-amd64$//') || true
-[ -n "$abi" ] || die "linux-headers-amd64 is not installed (run scripts/ensure-deps.sh)"
+# The ABI of the installed headers (scripts/ensure-deps.sh installs the
+# meta-package), e.g. "6.1.0-56".
+meta=$(x86_hdr_meta)
+abi=$(x86_abi) || true
+[ -n "$abi" ] || die "$meta is not installed (run scripts/ensure-deps.sh)"
 ver=$(dpkg-query -W -f='${Version}' "linux-headers-$abi-amd64" 2>/dev/null) ||
 	die "linux-headers-$abi-amd64 is not installed"
 pkg=linux-image-$abi-amd64
 
-# What the archive's linux-image-amd64 points at, for the record: when it
-# is newer than the installed headers, we still need the image matching the
-# headers (the modules are built against those).
-archive=$(apt-cache depends linux-image-amd64 2>/dev/null |
+# What the archive's linux-image meta-package points at, for the record:
+# when it is newer than the installed headers, we still need the image
+# matching the headers (the modules are built against those).
+imeta=${meta/headers/image}
+archive=$(apt-cache depends "$imeta" 2>/dev/null |
 	sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -1) || true
 if [ -n "$archive" ] && [ "$archive" != "$pkg" ]; then
-	step "qemu: note: the archive's linux-image-amd64 depends on $archive, the installed headers are $abi (using $pkg $ver; 'apt-get install linux-headers-amd64' updates both)" >&2
+	step "qemu: note: the archive's $imeta depends on $archive, the installed headers are $abi (using $pkg $ver; 'apt-get install $meta' updates both)" >&2
 fi
 
 D=$DMIO_CACHE/qemu/${pkg}_$ver
@@ -78,7 +80,7 @@ if ! get; then
 	if [ "$updated" = 0 ]; then
 		apt-get update >>"$log" 2>&1 || die "apt-get update failed, see $log"
 	fi
-	get || die "cannot download $pkg=$ver (see $log); if the archive has moved on, 'apt-get install linux-headers-amd64' installs the current headers"
+	get || die "cannot download $pkg=$ver (see $log); if the archive has moved on, 'apt-get install $meta' installs the current headers"
 fi
 mkdir -p "$D.tmp"
 dpkg -x "$tmp"/"${pkg}"_*.deb "$D.tmp" || die "cannot extract $pkg"

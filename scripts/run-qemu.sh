@@ -76,7 +76,7 @@ TOOL_FILES=(/usr/bin/awk /usr/bin/x86_64-linux-gnu-nm /usr/bin/nm
 # module, plus what the init needs for configfs and the 9p mounts.
 MOD_DIRS=(kernel/drivers/block kernel/drivers/md)
 MOD_NAMES=(configfs virtio_pci 9p 9pnet_virtio)
-INITRAMFS_FORMAT=1	# bump when the layout below changes
+INITRAMFS_FORMAT=2	# bump when the layout below changes
 
 pkgvers=$(dpkg-query -W -f='${Package}=${Version}\n' "${TOOL_PKGS[@]}" busybox-static binutils 2>/dev/null | sort)
 key=$( { echo "$INITRAMFS_FORMAT $kver"; cat "$IMG/kver"; echo "$pkgvers";
@@ -149,8 +149,9 @@ build_base() {
 	# Kernel modules and their dependencies.
 	for d in "${MOD_DIRS[@]}"; do
 		[ -d "$IMG/lib/modules/$kver/$d" ] || continue
-		while IFS= read -r f; do mods+=("$(basename "$f" .ko)"); done \
-			< <(find "$IMG/lib/modules/$kver/$d" -name '*.ko')
+		# 6.1 ships *.ko, 6.12 *.ko.xz (modprobe handles both).
+		while IFS= read -r f; do f=$(basename "$f"); mods+=("${f%%.ko*}"); done \
+			< <(find "$IMG/lib/modules/$kver/$d" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst')
 	done
 	mods+=("${MOD_NAMES[@]}")
 	for m in "${mods[@]}"; do

@@ -2,18 +2,28 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build (or find in the cache) the User-Mode Linux test kernel.
 #
-# usage: uml-kernel.sh [FRAGMENT...]
+# usage: [KVER=6.12] uml-kernel.sh [FRAGMENT...]
 # Prints the build directory (the kernel binary is BUILD/linux) on stdout;
 # progress goes to stderr.  The build is cached under $DMIO_CACHE, keyed by
 # the kernel source version, the compiler and the config fragments, so a
-# second run with the same inputs reuses it.
+# second run with the same inputs reuses it.  KVER (scripts/lib.sh) picks
+# the source, linux-source-6.1 or linux-source-6.12; for 6.12 each fragment's
+# X-6.12.config, where there is one (tests/uml/uml-6.12.config,
+# debug-6.12.config), is merged after the others (separate files, so that
+# the 6.1 kernels' inputs, hence their cache keys, stay as they are).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 frags=("$@")
 [ ${#frags[@]} -gt 0 ] || frags=("$DMIO_ROOT/tests/uml/uml.config")
+if [ "$DMIO_KVER" != 6.1 ]; then
+	for f in "${frags[@]}"; do
+		kfrag=${f%.config}-$DMIO_KVER.config
+		[ ! -f "$kfrag" ] || frags+=("$kfrag")
+	done
+fi
 
-ver=$(ksrc_version) || die "linux-source-6.1 is not installed (run scripts/ensure-deps.sh)"
+ver=$(ksrc_version) || die "$(ksrc_pkg) is not installed (run scripts/ensure-deps.sh)"
 key=$( { echo "$ver"; gcc --version | head -1; cat "${frags[@]}"; } |
 	sha256sum | cut -c1-16)
 B=$DMIO_CACHE/uml-$ver-$key

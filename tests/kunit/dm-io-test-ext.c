@@ -111,7 +111,7 @@ static int dmio_ext_run(struct kunit *test, bool async, unsigned int nr,
 	}
 	if (!wait_for_completion_timeout(&a->done, DMIO_TIMEOUT)) {
 		WRITE_ONCE(dmio_test_unsafe, true);
-		KUNIT_ASSERT_FAILURE(test, "callback not called");
+		KUNIT_FAIL_AND_ABORT(test, "callback not called");
 	}
 	dmio_settle(test, s0, c0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&a->calls), 1);
@@ -661,7 +661,7 @@ static void dmio_ext_stats(struct kunit *test)
 	dmio_rec_release(rec, UINT_MAX);
 	if (!wait_for_completion_timeout(&a->done, DMIO_TIMEOUT)) {
 		WRITE_ONCE(dmio_test_unsafe, true);
-		KUNIT_ASSERT_FAILURE(test, "callback not called");
+		KUNIT_FAIL_AND_ABORT(test, "callback not called");
 	}
 
 	dm_io_stats_read(stats, &v);

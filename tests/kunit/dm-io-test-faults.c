@@ -116,7 +116,7 @@ static void dmio_knob_set(struct kunit *test, const char *path, const char *val,
 	if (!kunit_alloc_resource(test, dmio_knob_res_init, dmio_knob_res_free,
 				  GFP_KERNEL, k)) {
 		kfree(k);
-		KUNIT_ASSERT_FAILURE(test, "no memory");
+		KUNIT_FAIL_AND_ABORT(test, "no memory");
 	}
 	r = dmio_knob_write(path, val);
 	KUNIT_ASSERT_EQ_MSG(test, r, 0, "write '%s' to %s", val, path);
@@ -332,7 +332,7 @@ static void dmio_flight_run(struct kunit *test, struct dmio_flight *f)
 	if (!wait_for_completion_timeout(&f->submitted, DMIO_WATCHDOG) ||
 	    !wait_for_completion_timeout(&f->all_done, DMIO_WATCHDOG)) {
 		WRITE_ONCE(dmio_test_unsafe, true);
-		KUNIT_ASSERT_FAILURE(test,
+		KUNIT_FAIL_AND_ABORT(test,
 				     "watchdog: %d callbacks missing after %d s",
 				     atomic_read(&f->outstanding),
 				     2 * DMIO_WATCHDOG / HZ);

@@ -110,7 +110,7 @@ void *dmio_alloc(struct kunit *test, size_t size)
 	if (!kunit_alloc_resource(test, dmio_res_init, dmio_res_kvfree,
 				  GFP_KERNEL, p)) {
 		kvfree(p);
-		KUNIT_ASSERT_FAILURE(test, "no memory");
+		KUNIT_FAIL_AND_ABORT(test, "no memory");
 	}
 	return p;
 }
@@ -420,7 +420,7 @@ struct block_device *dmio_open(struct kunit *test, const char *path)
 				  GFP_KERNEL, ref)) {
 		dmio_bdev_close(ref);
 		kfree(ref);
-		KUNIT_ASSERT_FAILURE(test, "no memory");
+		KUNIT_FAIL_AND_ABORT(test, "no memory");
 	}
 	return ref->bdev;
 }
@@ -581,7 +581,7 @@ void dmio_async_wait(struct kunit *test, struct dmio_async *a)
 	if (wait_for_completion_timeout(&a->done, DMIO_TIMEOUT))
 		return;
 	WRITE_ONCE(dmio_test_unsafe, true);
-	KUNIT_ASSERT_FAILURE(test, "callback not called within %d s",
+	KUNIT_FAIL_AND_ABORT(test, "callback not called within %d s",
 			     DMIO_TIMEOUT / HZ);
 }
 

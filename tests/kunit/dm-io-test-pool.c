@@ -214,7 +214,7 @@ static void dmio_pool_concurrent(struct kunit *test)
 	for (i = 0; i < started; i++) {
 		if (!wait_for_completion_timeout(&w[i].done, 120 * HZ)) {
 			WRITE_ONCE(dmio_test_unsafe, true);
-			KUNIT_ASSERT_FAILURE(test, "worker %u stuck", i);
+			KUNIT_FAIL_AND_ABORT(test, "worker %u stuck", i);
 		}
 		KUNIT_EXPECT_EQ_MSG(test, w[i].failed, 0U, "worker %u", i);
 	}

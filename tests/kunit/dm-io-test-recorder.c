@@ -102,11 +102,10 @@ static const struct block_device_operations dmio_rec_fops = {
 	.submit_bio = dmio_rec_submit_bio,
 };
 
-void dmio_rec_limits(struct dmio_rec *rec, unsigned int max_sectors,
-		     unsigned short max_segments)
+int dmio_rec_limits(struct dmio_rec *rec, unsigned int max_sectors,
+		    unsigned short max_segments)
 {
-	blk_queue_max_hw_sectors(rec->disk->queue, max_sectors);
-	blk_queue_max_segments(rec->disk->queue, max_segments);
+	return dmio_disk_set_limits(rec->disk, max_sectors, max_segments);
 }
 
 /* Fails every bio (@all), or the data bios touching sectors [@lo, @hi). */
@@ -188,6 +187,12 @@ static void dmio_rec_free(struct dmio_rec *rec)
 
 int dmio_rec_suite_init(struct kunit_suite *suite)
 {
+	static const struct dmio_disk_limits lim = {
+		.logical_block_size = SECTOR_SIZE,
+		.max_hw_sectors = DMIO_PAGE_SECTORS,
+		.max_segments = BLK_MAX_SEGMENTS,
+		.write_cache_fua = true,
+	};
 	struct gendisk *disk;
 	struct dmio_rec *rec;
 	int r = -ENOMEM;
@@ -202,18 +207,17 @@ int dmio_rec_suite_init(struct kunit_suite *suite)
 	if (!rec->store || !rec->log)
 		goto out_free;
 
-	disk = blk_alloc_disk(NUMA_NO_NODE);
-	if (!disk)
+	disk = dmio_alloc_disk(&lim);
+	if (IS_ERR(disk)) {
+		r = PTR_ERR(disk);
 		goto out_free;
+	}
 	disk->fops = &dmio_rec_fops;
 	disk->private_data = rec;
 	disk->flags |= GENHD_FL_NO_PART;
 	strscpy(disk->disk_name, "dmio_rec", DISK_NAME_LEN);
 	set_capacity(disk, DMIO_REC_SECTORS);
-	blk_queue_logical_block_size(disk->queue, SECTOR_SIZE);
-	blk_queue_write_cache(disk->queue, true, true);
 	rec->disk = disk;
-	dmio_rec_limits(rec, DMIO_PAGE_SECTORS, BLK_MAX_SEGMENTS);
 	r = add_disk(disk);
 	if (r) {
 		put_disk(disk);
@@ -253,9 +257,8 @@ int dmio_rec_test_init(struct kunit *test)
 	dmio_rec_clear(rec);
 	dmio_rec_hold(rec, false);
 	dmio_rec_fail(rec, false, 0, 0);
-	dmio_rec_limits(rec, DMIO_PAGE_SECTORS, BLK_MAX_SEGMENTS);
 	test->priv = rec;
-	return 0;
+	return dmio_rec_limits(rec, DMIO_PAGE_SECTORS, BLK_MAX_SEGMENTS);
 }
 
 /* Completes whatever a failed case left held. */

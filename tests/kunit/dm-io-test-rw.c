@@ -414,7 +414,7 @@ static void dmio_large_rec_max_sectors(struct kunit *test)
 	struct dmio_rec *rec = test->priv;
 	struct io_region where;
 
-	dmio_rec_limits(rec, 8, BLK_MAX_SEGMENTS);
+	KUNIT_ASSERT_EQ(test, dmio_rec_limits(rec, 8, BLK_MAX_SEGMENTS), 0);
 	dmio_region(&where, rec->bdev, 2048, 2048);
 	KUNIT_EXPECT_GE(test, dmio_rec_round_trips(test, rec, 1, &where, 0),
 			256U);
@@ -429,7 +429,7 @@ static void dmio_large_rec_max_segments(struct kunit *test)
 	struct dmio_rec *rec = test->priv;
 	struct io_region where;
 
-	dmio_rec_limits(rec, 2048, 4);
+	KUNIT_ASSERT_EQ(test, dmio_rec_limits(rec, 2048, 4), 0);
 	dmio_region(&where, rec->bdev, 4096, 2048);
 	KUNIT_EXPECT_GE(test, dmio_rec_round_trips(test, rec, 1, &where, 0),
 			16U);
@@ -445,7 +445,7 @@ static void dmio_large_rec_regions(struct kunit *test)
 	struct block_device *ram0 = dmio_open(test, DMIO_DEV_RAM0);
 	struct io_region *where = dmio_regions(test, 4);
 
-	dmio_rec_limits(rec, 16, BLK_MAX_SEGMENTS);
+	KUNIT_ASSERT_EQ(test, dmio_rec_limits(rec, 16, BLK_MAX_SEGMENTS), 0);
 	dmio_region(&where[0], rec->bdev, 8192, 8);
 	dmio_region(&where[1], ram0, 1024, 1000);
 	dmio_region(&where[2], rec->bdev, 10240, 2048);

@@ -212,8 +212,8 @@ int dmio_rec_suite_init(struct kunit_suite *suite);
 void dmio_rec_suite_exit(struct kunit_suite *suite);
 int dmio_rec_test_init(struct kunit *test);
 void dmio_rec_test_exit(struct kunit *test);
-void dmio_rec_limits(struct dmio_rec *rec, unsigned int max_sectors,
-		     unsigned short max_segments);
+int dmio_rec_limits(struct dmio_rec *rec, unsigned int max_sectors,
+		    unsigned short max_segments);
 void dmio_rec_fail(struct dmio_rec *rec, bool all, sector_t lo, sector_t hi);
 void dmio_rec_hold(struct dmio_rec *rec, bool hold);
 unsigned int dmio_rec_release(struct dmio_rec *rec, unsigned int max);
