@@ -8,8 +8,9 @@
  * Most cases use the recorder, which supports discard (at most
  * DMIO_EXT_DISCARD_MAX sectors, granularity DMIO_EXT_GRAN sectors) and
  * write zeroes (at most DMIO_EXT_WZ_MAX sectors) while this suite runs;
- * brd (/dev/ram*) and dm-error support neither; /dev/dmio_nbdisc is a
- * null_blk with discard.
+ * the null_blk devices without discard=1 (dmio_nbsmall, dmio_nb4k) support
+ * neither, on 6.1 and 6.12 alike (brd and dm-error have discard in 6.12);
+ * /dev/dmio_nbdisc is a null_blk with discard.
  */
 
 #include <linux/fs.h>
@@ -292,8 +293,9 @@ static void dmio_ext_unsupported(struct kunit *test)
 {
 	static const enum req_op ops[] = { REQ_OP_DISCARD,
 					   REQ_OP_WRITE_ZEROES };
-	struct block_device *ram0 = dmio_open(test, DMIO_DEV_RAM0);
-	struct block_device *err_dev = dmio_open(test, DMIO_DEV_ERR);
+	/* null_blk without discard=1: neither op, on 6.1 and 6.12 alike */
+	struct block_device *nb = dmio_open(test, DMIO_DEV_NBSMALL);
+	struct block_device *nb4k = dmio_open(test, DMIO_DEV_NB4K);
 	struct dmio_rec *rec = test->priv;
 	struct dm_io_ext_request req;
 	unsigned long err, unsup;
@@ -307,7 +309,7 @@ static void dmio_ext_unsupported(struct kunit *test)
 
 			dmio_rec_clear(rec);
 			dmio_region(&where[0], rec->bdev, 0, 64);
-			dmio_region(&where[1], ram0, 0, 64);
+			dmio_region(&where[1], nb, 0, 64);
 			dmio_ext_req(&req, ops[i]);
 			KUNIT_EXPECT_EQ(test,
 					dmio_ext_run(test, async, 2, where,
@@ -318,8 +320,8 @@ static void dmio_ext_unsupported(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, dmio_bios_submitted(), bios);
 			KUNIT_EXPECT_EQ(test, dmio_rec_nr(rec), 0);
 
-			/* dm-error supports neither op either */
-			dmio_region(&where[0], err_dev, 8, 8);
+			/* nor does the 4 KiB-block null_blk */
+			dmio_region(&where[0], nb4k, 8, 8);
 			KUNIT_EXPECT_EQ(test,
 					dmio_ext_run(test, async, 1, where,
 						     &req, &err, &unsup),
@@ -340,6 +342,7 @@ static void dmio_ext_unsupported(struct kunit *test)
 static void dmio_ext_mixed(struct kunit *test)
 {
 	struct block_device *ram0 = dmio_open(test, DMIO_DEV_RAM0);
+	struct block_device *nb = dmio_open(test, DMIO_DEV_NBSMALL);
 	struct dmio_rec *rec = test->priv;
 	struct io_region *where = dmio_regions(test, 4);
 	struct dm_io_ext_request req;
@@ -348,7 +351,7 @@ static void dmio_ext_mixed(struct kunit *test)
 
 	dmio_rec_fail(rec, false, 1000, 1001);
 	dmio_region(&where[0], rec->bdev, 16, 16);
-	dmio_region(&where[1], ram0, 16, 16);
+	dmio_region(&where[1], nb, 16, 16);
 	dmio_region(&where[2], rec->bdev, 992, 16); /* one bio fails */
 	dmio_region(&where[3], ram0, 64, 0);
 	for (async = 0; async < 2; async++) {
@@ -580,7 +583,7 @@ static bool dmio_res_stats_match(struct kunit *test, struct kunit_resource *res,
 static void dmio_ext_stats(struct kunit *test)
 {
 	static const char *const user = "kunit-ext";
-	struct block_device *ram0 = dmio_open(test, DMIO_DEV_RAM0);
+	struct block_device *nb = dmio_open(test, DMIO_DEV_NBSMALL);
 	struct block_device *err_dev = dmio_open(test, DMIO_DEV_ERR);
 	unsigned int pages0 = dmio_reserved_pages();
 	struct dmio_rec *rec = test->priv;
@@ -625,7 +628,7 @@ static void dmio_ext_stats(struct kunit *test)
 			dmio_ext_run(test, false, 1, &where, &req, &err,
 				     &unsup),
 			0);
-	dmio_region(&where, ram0, 0, 8);
+	dmio_region(&where, nb, 0, 8);
 	KUNIT_EXPECT_EQ(test,
 			dmio_ext_run(test, true, 1, &where, &req, &err, &unsup),
 			-EOPNOTSUPP);
@@ -752,6 +755,7 @@ static void dmio_ext_trace_reset(struct dmio_ext_trace *t)
 static void dmio_ext_tracepoints(struct kunit *test)
 {
 	struct block_device *ram0 = dmio_open(test, DMIO_DEV_RAM0);
+	struct block_device *nb = dmio_open(test, DMIO_DEV_NBSMALL);
 	const u16 prio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 2);
 	struct dmio_rec *rec = test->priv;
 	struct io_region *where = dmio_regions(test, 2);
@@ -791,7 +795,7 @@ static void dmio_ext_tracepoints(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->error_bits | t->unsup_bits, 0);
 
 	dmio_ext_trace_reset(t);
-	dmio_region(&where[1], ram0, 0, 8);
+	dmio_region(&where[1], nb, 0, 8);
 	dmio_ext_req(&req, REQ_OP_DISCARD);
 	KUNIT_EXPECT_EQ(test,
 			dmio_ext_run(test, true, 2, where, &req, &err, &unsup),
