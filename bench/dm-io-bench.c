@@ -943,11 +943,12 @@ static __always_inline void micro_irq(void)
 	local_irq_restore(fl);
 }
 
-static __always_inline void micro_bio_add_page(struct bench *b)
+static __always_inline void micro_bio_add_page(struct bench *b, u64 *sink)
 {
 	struct bio *bio = bio_alloc(b->bdev, 1, REQ_OP_WRITE, GFP_NOIO);
 
-	bio_add_page(bio, b->pages[0], PAGE_SIZE, 0);
+	/* 6.12 has bio_add_page() __must_check */
+	*sink += bio_add_page(bio, b->pages[0], PAGE_SIZE, 0);
 	bio_put(bio);
 }
 
@@ -991,7 +992,7 @@ static void run_micro(struct bench *b)
 	MICRO("bioset_alloc+put(16 vecs)",
 	      bio_put(bio_alloc_bioset(b->bdev, 16, REQ_OP_WRITE, GFP_NOIO,
 				       &b->bs)));
-	MICRO("bio_alloc+add_page+put(1 vec)", micro_bio_add_page(b));
+	MICRO("bio_alloc+add_page+put(1 vec)", micro_bio_add_page(b, &sink));
 	MICRO("completion(no sleep)", micro_completion());
 	if (sink == 42)
 		pr_debug("dmio_bench: %llu\n", sink);
