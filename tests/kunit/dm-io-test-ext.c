@@ -559,12 +559,6 @@ static int dmio_ext_debugfs(const char *user, const char *file, u64 *val)
 	return kstrtoull(strim(buf), 10, val);
 }
 
-static int dmio_res_stats_init(struct kunit_resource *res, void *context)
-{
-	res->data = context;
-	return 0;
-}
-
 static void dmio_res_stats(struct kunit_resource *res)
 {
 	dm_io_stats_destroy(res->data);
@@ -598,10 +592,9 @@ static void dmio_ext_stats(struct kunit *test)
 
 	stats = dm_io_stats_create(user, 4);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(stats));
-	KUNIT_ASSERT_NOT_NULL(test,
-			      kunit_alloc_resource(test, dmio_res_stats_init,
-						   dmio_res_stats, GFP_KERNEL,
-						   stats));
+	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test, dmio_res_init,
+							 dmio_res_stats,
+							 GFP_KERNEL, stats));
 	KUNIT_EXPECT_EQ(test, dmio_reserved_pages(), pages0 + 4);
 	dm_io_stats_read(stats, &v);
 	KUNIT_EXPECT_EQ(test, v.requests + v.bytes + v.in_flight, 0);

@@ -84,12 +84,6 @@ struct dmio_knob {
 	char restore[24];
 };
 
-static int dmio_knob_res_init(struct kunit_resource *res, void *context)
-{
-	res->data = context;
-	return 0;
-}
-
 static void dmio_knob_res_free(struct kunit_resource *res)
 {
 	struct dmio_knob *k = res->data;
@@ -113,7 +107,7 @@ static void dmio_knob_set(struct kunit *test, const char *path, const char *val,
 	KUNIT_ASSERT_NOT_NULL(test, k);
 	strscpy(k->path, path, sizeof(k->path));
 	strscpy(k->restore, restore, sizeof(k->restore));
-	if (!kunit_alloc_resource(test, dmio_knob_res_init, dmio_knob_res_free,
+	if (!kunit_alloc_resource(test, dmio_res_init, dmio_knob_res_free,
 				  GFP_KERNEL, k)) {
 		kfree(k);
 		KUNIT_FAIL_AND_ABORT(test, "no memory");

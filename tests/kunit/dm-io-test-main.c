@@ -89,7 +89,8 @@ size_t dmio_pattern_cmp(const u8 *p, size_t len, u32 seed, u64 off)
 
 /* ---- test-managed memory ---- */
 
-static int dmio_res_init(struct kunit_resource *res, void *context)
+/* A kunit resource's init: @context is the resource. */
+int dmio_res_init(struct kunit_resource *res, void *context)
 {
 	res->data = context;
 	return 0;

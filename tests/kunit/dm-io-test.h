@@ -122,6 +122,8 @@ u32 dmio_seed(void);
 void dmio_pattern(u8 *p, size_t len, u32 seed, u64 off);
 size_t dmio_pattern_cmp(const u8 *p, size_t len, u32 seed, u64 off);
 
+int dmio_res_init(struct kunit_resource *res, void *context);
+
 /* test-managed memory, leaked rather than freed once I/O may be in flight */
 void *dmio_alloc(struct kunit *test, size_t size);
 struct io_region *dmio_regions(struct kunit *test, unsigned int nr);
