@@ -22,6 +22,8 @@
 #define DMIO_PAGE_SIZE 4096u
 #define DMIO_SECTOR_SHIFT 9
 #define DMIO_BIO_MAX_VECS 256u
+/* Largest bio dm-io builds (bi_size is 32 bits; a multiple of any block). */
+#define DMIO_MAX_BIO_BYTES 0x40000000u /* 1 GiB */
 #define DMIO_MAX_REGIONS (8u * (unsigned int)sizeof(unsigned long))
 #define DMIO_EINVAL 22
 #define DMIO_ENOMEM 12
@@ -60,8 +62,6 @@ struct dmio_region {
 struct dmio_bdev_info {
 	unsigned long long nr_sectors; /* capacity, 512-byte sectors */
 	unsigned int logical_block_size; /* bytes */
-	unsigned int max_bio_bytes; /* largest bio the device takes */
-	unsigned int max_segments; /* most segments in one bio */
 };
 
 enum dmio_buffer_kind {
@@ -150,10 +150,14 @@ void *dmio_vm_page(const void *addr);
 void *dmio_request_alloc(void);
 void dmio_request_free(void *request);
 
-/* A bio from the dm-io bioset (GFP_NOIO, never fails), tagged for endio. */
+/*
+ * A bio from the dm-io bioset (GFP_NOIO, never fails), tagged for endio,
+ * with room for @nr_vecs vectors: *@vecs receives its vector table, which
+ * the engine fills itself (struct dmio_bvec mirrors struct bio_vec).
+ */
 void *dmio_bio_alloc(void *bdev, unsigned long long sector,
 		     unsigned int nr_vecs, unsigned int opf, void *request,
-		     unsigned int region);
+		     unsigned int region, struct dmio_bvec **vecs);
 /*
  * A bio for a request of exactly this one bio: *@request_mem receives
  * DMIO_REQUEST_BYTES in the bio's front pad, which live as long as the bio.
@@ -162,14 +166,15 @@ void *dmio_bio_alloc(void *bdev, unsigned long long sector,
  */
 void *dmio_bio_alloc_solo(void *bdev, unsigned long long sector,
 			  unsigned int nr_vecs, unsigned int opf,
-			  void **request_mem);
+			  void **request_mem, struct dmio_bvec **vecs);
 void dmio_solo_release(void *bio);
-/* Adds @len bytes at byte @offset of @page (offset may exceed a page). */
-unsigned int dmio_bio_add(void *bio, void *page, unsigned int len,
-			  unsigned int offset);
-void dmio_bio_submit(void *bio);
-/* A payload-less bio (discard, write zeroes) covers @bytes. */
-void dmio_bio_set_size(void *bio, unsigned int bytes);
+/* The page @n pages after @page (a bio_vec may span contiguous pages). */
+void *dmio_nth_page(void *page, unsigned int n);
+/*
+ * Submits @bio, whose first @nr_vecs vectors the engine filled; @bytes is
+ * their total, or for a payload-less bio (discard, write zeroes) its size.
+ */
+void dmio_bio_submit(void *bio, unsigned int nr_vecs, unsigned int bytes);
 void dmio_bio_set_ioprio(void *bio, unsigned int ioprio);
 void dmio_bio_discard(void *bio);
 

@@ -6,6 +6,7 @@
 #define DMIO_GLUE_H
 
 #include <linux/bio.h>
+#include <linux/jump_label.h>
 #include <linux/percpu.h>
 
 #include "dm-io-boundary.h"
@@ -29,6 +30,19 @@ struct dmio_counters {
 };
 
 DECLARE_PER_CPU(struct dmio_counters, dmio_counters);
+DECLARE_STATIC_KEY_FALSE(dmio_counting);
+
+/*
+ * The counters of dm-io-internal.h, kept only while a test turns them on
+ * (dmio_counters_enable()): three per request are not free everywhere (on
+ * an architecture without per-CPU instructions, UML for one, each
+ * this_cpu_inc() saves and restores interrupts).
+ */
+#define dmio_count(field)                                   \
+	do {                                                \
+		if (static_branch_unlikely(&dmio_counting)) \
+			this_cpu_inc(dmio_counters.field);  \
+	} while (0)
 
 int dmio_pools_init(void);
 void dmio_pools_exit(void);

@@ -13,9 +13,15 @@
 unsigned int dmio_reserve_requests(void);
 /* Pages reserved by all outstanding dm_io_get() calls. */
 unsigned int dmio_reserved_pages(void);
-/* Bios submitted by dm-io since it was loaded. */
+/*
+ * The counters below count only while enabled (calls nest): a test module
+ * enables them in its init and disables them in its exit.
+ */
+void dmio_counters_enable(void);
+void dmio_counters_disable(void);
+/* Bios submitted by dm-io while counting. */
 u64 dmio_bios_submitted(void);
-/* Requests (sync or async calls that passed validation) since load. */
+/* Requests (sync or async calls that passed validation) while counting. */
 u64 dmio_requests_started(void);
 /* Requests that have completed (callback called or sync caller woken). */
 u64 dmio_requests_completed(void);

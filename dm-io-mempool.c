@@ -143,7 +143,7 @@ void *dmio_request_alloc(void)
 void dmio_request_free(void *request)
 {
 	mempool_free(request, &dmio_request_pool);
-	this_cpu_inc(dmio_counters.requests_completed);
+	dmio_count(requests_completed);
 }
 
 static struct dmio_bio *dmio_bio_new(void *bdev, unsigned long long sector,
@@ -161,19 +161,20 @@ static struct dmio_bio *dmio_bio_new(void *bdev, unsigned long long sector,
 
 void *dmio_bio_alloc(void *bdev, unsigned long long sector,
 		     unsigned int nr_vecs, unsigned int opf, void *request,
-		     unsigned int region)
+		     unsigned int region, struct dmio_bvec **vecs)
 {
 	struct dmio_bio *db = dmio_bio_new(bdev, sector, nr_vecs, opf);
 
 	db->request = request;
 	db->region = region;
 	db->solo = false;
+	*vecs = (struct dmio_bvec *)db->bio.bi_io_vec;
 	return &db->bio;
 }
 
 void *dmio_bio_alloc_solo(void *bdev, unsigned long long sector,
 			  unsigned int nr_vecs, unsigned int opf,
-			  void **request_mem)
+			  void **request_mem, struct dmio_bvec **vecs)
 {
 	struct dmio_bio *db = dmio_bio_new(bdev, sector, nr_vecs, opf);
 
@@ -181,13 +182,14 @@ void *dmio_bio_alloc_solo(void *bdev, unsigned long long sector,
 	db->region = 0;
 	db->solo = true;
 	*request_mem = db->solo_request;
+	*vecs = (struct dmio_bvec *)db->bio.bi_io_vec;
 	return &db->bio;
 }
 
 void dmio_solo_release(void *bio)
 {
 	bio_put(bio);
-	this_cpu_inc(dmio_counters.requests_completed);
+	dmio_count(requests_completed);
 }
 
 unsigned int dmio_reserve_requests(void)

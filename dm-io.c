@@ -63,6 +63,7 @@ static_assert(sizeof(unsigned long) == sizeof(void *));
 static_assert(DMIO_PAGE_SHIFT == PAGE_SHIFT && DMIO_PAGE_SIZE == PAGE_SIZE);
 static_assert(DMIO_SECTOR_SHIFT == SECTOR_SHIFT);
 static_assert(DMIO_BIO_MAX_VECS == BIO_MAX_VECS);
+static_assert(DMIO_MAX_BIO_BYTES == SZ_1G);
 static_assert(DMIO_MAX_REGIONS == DM_IO_MAX_REGIONS);
 static_assert(DMIO_EINVAL == EINVAL && DMIO_ENOMEM == ENOMEM);
 static_assert(sizeof(struct blk_plug) <= DMIO_PLUG_BYTES &&
@@ -81,10 +82,8 @@ static_assert(__alignof__(struct dmio_bio) >= DMIO_REQUEST_ALIGN);
 /* A local the code fills completely: not worth -ftrivial-auto-var-init. */
 #define DMIO_NO_AUTOINIT __attribute__((__uninitialized__))
 
-/* Largest bio dm-io builds, whatever the device allows. */
-#define DMIO_MAX_BIO_BYTES SZ_1G
-
 DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
+DEFINE_STATIC_KEY_FALSE(dmio_counting);
 
 /* Whether requests must call dmio_request_start()/_end() for tracing. */
 static inline unsigned int dmio_tracing(void)
@@ -108,14 +107,8 @@ static int dmio_invalid(const char *what)
 
 void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
 {
-	struct request_queue *q = bdev_get_queue(bdev);
-
 	info->nr_sectors = bdev_nr_sectors(bdev);
-	info->logical_block_size = queue_logical_block_size(q);
-	info->max_bio_bytes = min_t(u64,
-				    (u64)queue_max_sectors(q) << SECTOR_SHIFT,
-				    DMIO_MAX_BIO_BYTES);
-	info->max_segments = queue_max_segments(q);
+	info->logical_block_size = bdev_logical_block_size(bdev);
 }
 
 void dmio_bdev_query_op(void *bdev, enum dmio_op op,
@@ -189,27 +182,26 @@ void dmio_vm_invalidate(const void *addr, unsigned long long bytes)
 	}
 }
 
-unsigned int dmio_bio_add(void *bio, void *page, unsigned int len,
-			  unsigned int offset)
+void *dmio_nth_page(void *page, unsigned int n)
 {
-	struct page *first;
-
-	if (unlikely(!page)) /* a vmalloc page that went away */
-		return 0;
-	first = nth_page((struct page *)page, offset >> PAGE_SHIFT);
-
-	return bio_add_page(bio, first, len, offset & ~PAGE_MASK);
+	return nth_page((struct page *)page, n);
 }
 
-void dmio_bio_submit(void *bio)
+/*
+ * What bio_add_page() would leave, without its per-page calls and merge
+ * attempts: the engine wrote the vectors (whole logical blocks, as many as
+ * the bio was allocated for).  The block layer cuts the bio to the
+ * device's limits (blk-mq in submit_bio(), a bio-based driver with
+ * bio_split_to_limits()), as for the kernel's own dm_io().
+ */
+void dmio_bio_submit(void *bio, unsigned int nr_vecs, unsigned int bytes)
 {
-	this_cpu_inc(dmio_counters.bios);
-	submit_bio(bio);
-}
+	struct bio *b = bio;
 
-void dmio_bio_set_size(void *bio, unsigned int bytes)
-{
-	((struct bio *)bio)->bi_iter.bi_size = bytes;
+	b->bi_vcnt = nr_vecs;
+	b->bi_iter.bi_size = bytes;
+	dmio_count(bios);
+	submit_bio(b);
 }
 
 void dmio_bio_set_ioprio(void *bio, unsigned int ioprio)
@@ -314,7 +306,7 @@ static int dmio_submit(struct dmio_job *job)
 	might_sleep();
 	r = dmio_engine_submit(job);
 	if (!r)
-		this_cpu_inc(dmio_counters.requests_started);
+		dmio_count(requests_started);
 	return r;
 }
 
@@ -583,6 +575,18 @@ EXPORT_SYMBOL_GPL(dm_io_async_vm);
 			sum += per_cpu(dmio_counters, cpu).field; \
 		sum;                                              \
 	})
+
+void dmio_counters_enable(void)
+{
+	static_branch_inc(&dmio_counting);
+}
+EXPORT_SYMBOL_NS_GPL(dmio_counters_enable, DM_IO_INTERNAL);
+
+void dmio_counters_disable(void)
+{
+	static_branch_dec(&dmio_counting);
+}
+EXPORT_SYMBOL_NS_GPL(dmio_counters_disable, DM_IO_INTERNAL);
 
 u64 dmio_bios_submitted(void)
 {

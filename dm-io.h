@@ -80,9 +80,10 @@ void dm_io_put(unsigned int num_pages);
  * A WRITE sends the same bytes to every region; a region shorter than the
  * longest takes the prefix of the buffer.  Regions with count 0 are skipped,
  * except that a WRITE with REQ_PREFLUSH sends an empty flush to the device of
- * every region whose count is 0.  Each region is split into as many bios as
- * its device's limits need.  If a READ fails, the part of the buffer that
- * the failed bios covered is zero-filled, never left stale.
+ * every region whose count is 0.  Each region is split into bios of up to
+ * BIO_MAX_VECS segments, which the block layer cuts to its device's limits.
+ * If a READ fails, the part of the buffer that the failed bios covered is
+ * zero-filled, never left stale.
  *
  * Bad input returns -EINVAL with no I/O issued: @num_regions of 0 or above
  * %DM_IO_MAX_REGIONS, READ with more than one region, an unknown op or flag,

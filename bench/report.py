@@ -32,6 +32,7 @@ KV = re.compile(r'(\S+?)=(\S*)')
 
 METRIC = 'busy'
 STALLS = {}
+WARM = {}
 
 DEV_DESC = {
     'nullb': 'null_blk (memory_backed=0, irqmode=0, scheduler none)',
@@ -61,8 +62,9 @@ def fmt_ratio(v):
 def parse_console(path):
     """Samples, device facts, micro-benchmarks, probe lines, errors."""
     samples = {}            # (dev, case) -> {who: [(rep, iops, sample)]}
-    global STALLS
-    STALLS = {}             # dev -> [stall ns, measured ns]
+    global STALLS, WARM
+    STALLS = {}
+    WARM = {}               # ((dev, case), who) -> dm-io's (bios, reqs)             # dev -> [stall ns, measured ns]
     order = []              # (dev, case) in order of appearance
     devs = {}
     micro = []
@@ -91,11 +93,13 @@ def parse_console(path):
                 key = (d['dev'], d['case'])
                 rep = int(d['rep'])
                 n, ns = int(d['n']), int(d['ns'])
-                if rep < 0 or int(d['errs']) or int(d['ret']):
+                if int(d['errs']) or int(d['ret']):
                     problems.append('%s %s %s: errors=%s ret=%s (rep %d)' % (
                         d['dev'], d['case'], d['who'], d['errs'], d['ret'], rep))
-                    if rep < 0:
-                        continue
+                if rep < 0:
+                    # the warm-up: the only run in which dm-io counts bios
+                    WARM[(key, d['who'])] = (int(d['bios']), int(d['reqs']))
+                    continue
                 if key not in samples:
                     samples[key] = {}
                     order.append(key)
@@ -122,8 +126,7 @@ def summarise(samples, order, contenders):
         rec = {'device': key[0], 'case': key[1], 'who': {}}
         for w, lst in s.items():
             vals = [v for _, v, _ in lst]
-            bios = sum(int(d['bios']) for _, _, d in lst)
-            reqs = sum(int(d['reqs']) for _, _, d in lst)
+            bios, reqs = WARM.get((key, w), (0, 0))
             rec['who'][w] = {
                 'samples': vals,
                 'median': median(vals),

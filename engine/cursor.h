@@ -26,9 +26,9 @@
 namespace dmio {
 
 struct Segment {
-	void *page;
-	unsigned int offset; // bytes from @page; may exceed a page (bvec)
-	unsigned int len;
+	void *page; // nullptr: a vmalloc page that went away
+	unsigned int offset; // bytes from @page, less than a page
+	unsigned int len; // may span contiguous pages (bvec)
 };
 
 struct BioShape {
@@ -143,7 +143,16 @@ public:
 
 	Segment peek() const
 	{
-		return { bv_->page, bv_->offset + done_, bv_->len - done_ };
+		unsigned int offset = bv_->offset + done_;
+		void *page = bv_->page;
+
+		// An entry may span contiguous pages: name the one the
+		// segment starts in, as bio_add_page()'s callers do.
+		if (offset >= DMIO_PAGE_SIZE) {
+			page = dmio_nth_page(page, offset >> DMIO_PAGE_SHIFT);
+			offset &= kPageMask;
+		}
+		return { page, offset, bv_->len - done_ };
 	}
 
 	void advance(unsigned int bytes)

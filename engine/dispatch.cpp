@@ -2,13 +2,20 @@
 //
 // dispatch.cpp - check a dm-io call, then split its regions into bios.
 //
-// Two passes.  The first reads every region's device limits and checks the
-// regions and the buffer, so that bad input is refused before any I/O is
-// issued.  The second builds and submits the bios of each region in turn,
-// from a fresh copy of the buffer cursor, so every region of a WRITE gets
-// the same bytes (a shorter region takes the prefix).  Each bio is submitted
-// as soon as it is built, before the next is allocated: that is what lets a
-// small bioset reserve guarantee progress under memory pressure.
+// Two passes.  The first reads every region's device size and block size
+// and checks the regions and the buffer, so that bad input is refused
+// before any I/O is issued.  The second builds and submits the bios of each
+// region in turn, from a fresh copy of the buffer cursor, so every region of
+// a WRITE gets the same bytes (a shorter region takes the prefix).  Each bio
+// is submitted as soon as it is built, before the next is allocated: that is
+// what lets a small bioset reserve guarantee progress under memory pressure.
+//
+// A bio holds up to BIO_MAX_VECS segments (DMIO_MAX_BIO_BYTES at most),
+// whatever the device's max_sectors and max_segments: as for the kernel's
+// own dm_io(), the block layer cuts it to the device's limits (blk-mq in
+// submit_bio(), a bio-based driver with bio_split_to_limits()), once, with
+// clones that share this bio's vector table.  The engine writes the vector
+// table itself: no call per segment.
 //
 // Discard and write zeroes carry no data: each region is cut by its device's
 // limits for the op (as blkdev_issue_discard() cuts it), and a region whose
@@ -30,7 +37,6 @@ struct JobFacts {
 	unsigned long long longest_bytes; // the buffer must hold this much
 	unsigned long long total_bytes; // all regions together
 	unsigned int block; // largest logical block size of the regions
-	dmio_bdev_info first; // limits of region 0's device
 };
 
 int invalid(const char *why, unsigned int region)
@@ -48,8 +54,7 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 	for (unsigned int i = 0; i < job.nr_regions; i++) {
 		const dmio_region &r = job.regions[i];
 		// Filled by the query: no auto-zeroing on the hot path.
-		[[gnu::uninitialized]] dmio_bdev_info other;
-		dmio_bdev_info &info = i ? other : facts->first;
+		[[gnu::uninitialized]] dmio_bdev_info info;
 
 		if (!r.bdev)
 			return invalid("region has no block device", i);
@@ -76,56 +81,55 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 	return 0;
 }
 
-// How one region's device cuts it into bios.
-struct BioLimits {
-	unsigned int max_bytes; // whole logical blocks
-	unsigned int max_segs;
-
-	explicit BioLimits(const dmio_bdev_info &info)
-		: max_bytes(kcxx::max(info.max_bio_bytes &
-					      ~(info.logical_block_size - 1),
-				      info.logical_block_size)),
-		  max_segs(kcxx::max(1u, kcxx::min(info.max_segments,
-						   DMIO_BIO_MAX_VECS)))
-	{
-	}
-};
-
-// Adds the next @bytes of @cursor to @bio; returns how many it took (all of
-// them: the bio was allocated with room for its shape).
+// Writes the next @shape.bytes of @cursor into @vecs, which has room for
+// @shape.segments vectors.  Returns how many it wrote, or 0 if a vmalloc
+// page went away (or the cursor would need more room than the shape said).
 template <typename Cursor>
-unsigned int fill_bio(void *bio, Cursor &cursor, unsigned int bytes)
+unsigned int fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
 {
-	unsigned int added = 0;
+	unsigned int n = 0;
 
-	while (added < bytes) {
+	for (unsigned int left = shape.bytes; left; n++) {
 		Segment seg = cursor.peek();
-		unsigned int len = kcxx::min(seg.len, bytes - added);
+		unsigned int len = kcxx::min(seg.len, left);
 
-		if (dmio_bio_add(bio, seg.page, len, seg.offset) != len)
-			break;
+		if (n == shape.segments || !seg.page)
+			return 0;
+		vecs[n].page = seg.page;
+		vecs[n].len = len;
+		vecs[n].offset = seg.offset;
 		cursor.advance(len);
-		added += len;
+		left -= len;
 	}
-	return added;
+	return n;
+}
+
+// The shape of the next bio of @cursor, with @bytes left in its region.
+template <typename Cursor>
+BioShape next_shape(const Cursor &cursor, unsigned long long bytes)
+{
+	return cursor.shape(kcxx::min<unsigned long long>(bytes,
+							  DMIO_MAX_BIO_BYTES),
+			    DMIO_BIO_MAX_VECS);
 }
 
 template <typename Cursor>
 void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
-		     const BioLimits &limits, Cursor cursor)
+		     Cursor cursor)
 {
 	const dmio_region &r = job.regions[index];
+	dmio_bvec *vecs;
 
 	if (!r.count) {
 		// A WRITE with REQ_PREFLUSH flushes the device of an empty
 		// region with one empty bio; otherwise the region is skipped.
 		if (job.is_write && job.is_preflush) {
 			void *bio = dmio_bio_alloc(r.bdev, r.sector, 0, job.opf,
-						   rq, index);
+						   rq, index, &vecs);
 			if (job.ioprio)
 				dmio_bio_set_ioprio(bio, job.ioprio);
 			rq->add_bio();
-			dmio_bio_submit(bio);
+			dmio_bio_submit(bio, 0, 0);
 		}
 		return;
 	}
@@ -134,27 +138,24 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 	unsigned long long remaining = r.count << DMIO_SECTOR_SHIFT;
 
 	while (remaining) {
-		BioShape shape =
-			cursor.shape(kcxx::min<unsigned long long>(
-					     remaining, limits.max_bytes),
-				     limits.max_segs);
+		BioShape shape = next_shape(cursor, remaining);
 		void *bio = dmio_bio_alloc(r.bdev, sector, shape.segments,
-					   job.opf, rq, index);
+					   job.opf, rq, index, &vecs);
 		if (job.ioprio)
 			dmio_bio_set_ioprio(bio, job.ioprio);
-		unsigned int added = fill_bio(bio, cursor, shape.bytes);
+		unsigned int nr_vecs = fill_vecs(vecs, cursor, shape);
 
-		if (!added) {
-			// Cannot happen (the bio has room for the shape), but
-			// never loop: report the region failed instead.
+		if (!nr_vecs) {
+			// A vmalloc page went away: report the region failed
+			// rather than submit a bio with a hole.
 			dmio_bio_discard(bio);
 			rq->fail_region(index);
 			return;
 		}
 		rq->add_bio();
-		dmio_bio_submit(bio);
-		remaining -= added;
-		sector += added >> DMIO_SECTOR_SHIFT;
+		dmio_bio_submit(bio, nr_vecs, shape.bytes);
+		remaining -= shape.bytes;
+		sector += shape.bytes >> DMIO_SECTOR_SHIFT;
 	}
 }
 
@@ -198,15 +199,16 @@ void dispatch_payloadless(Request *rq, const dmio_job &job, unsigned int index)
 
 	while (remaining) {
 		unsigned long long n = op_chunk(lim, sector, remaining);
-		void *bio =
-			dmio_bio_alloc(r.bdev, sector, 0, job.opf, rq, index);
+		dmio_bvec *vecs;
+		void *bio = dmio_bio_alloc(r.bdev, sector, 0, job.opf, rq,
+					   index, &vecs);
 
-		dmio_bio_set_size(
-			bio, static_cast<unsigned int>(n << DMIO_SECTOR_SHIFT));
 		if (job.ioprio)
 			dmio_bio_set_ioprio(bio, job.ioprio);
 		rq->add_bio();
-		dmio_bio_submit(bio);
+		dmio_bio_submit(
+			bio, 0,
+			static_cast<unsigned int>(n << DMIO_SECTOR_SHIFT));
 		sector += n;
 		remaining -= n;
 	}
@@ -219,23 +221,23 @@ void submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 		 const void *vm_read_addr, unsigned long long vm_read_bytes)
 {
 	const dmio_region &r = job.regions[0];
+	dmio_bvec *vecs;
 	void *mem;
 	void *bio = dmio_bio_alloc_solo(r.bdev, r.sector, shape.segments,
-					job.opf, &mem);
+					job.opf, &mem, &vecs);
 	Request *rq = new (mem) Request(job, vm_read_addr, vm_read_bytes, bio);
 
 	if (job.ioprio)
 		dmio_bio_set_ioprio(bio, job.ioprio);
-	if (fill_bio(bio, cursor, shape.bytes) != shape.bytes) {
-		// Cannot happen; never submit a short bio.
-		if (job.hooks)
-			dmio_request_start(&job, rq, shape.bytes);
+	unsigned int nr_vecs = fill_vecs(vecs, cursor, shape);
+	if (job.hooks)
+		dmio_request_start(&job, rq, shape.bytes);
+	if (!nr_vecs) {
+		// A vmalloc page went away: fail, never submit a hole.
 		rq->bio_done(0, DMIO_BIO_FAILED);
 		return;
 	}
-	if (job.hooks)
-		dmio_request_start(&job, rq, shape.bytes);
-	dmio_bio_submit(bio);
+	dmio_bio_submit(bio, nr_vecs, shape.bytes);
 }
 
 template <typename Cursor>
@@ -265,13 +267,9 @@ int submit(const dmio_job &job, const Cursor &start)
 		}
 	}
 
-	const BioLimits first(facts.first);
 	if (job.nr_regions == 1 && facts.longest_bytes &&
 	    job.op == DMIO_OP_RW) {
-		BioShape shape = start.shape(
-			kcxx::min<unsigned long long>(facts.longest_bytes,
-						      first.max_bytes),
-			first.max_segs);
+		BioShape shape = next_shape(start, facts.longest_bytes);
 		if (shape.bytes == facts.longest_bytes) {
 			submit_solo(job, shape, start, vm_read_addr,
 				    vm_read_bytes);
@@ -288,15 +286,10 @@ int submit(const dmio_job &job, const Cursor &start)
 		dmio_request_start(&job, rq, facts.total_bytes);
 	dmio_plug_start(plug);
 	for (unsigned int i = 0; i < job.nr_regions; i++) {
-		[[gnu::uninitialized]] dmio_bdev_info info;
-
-		if (job.op != DMIO_OP_RW) {
+		if (job.op == DMIO_OP_RW)
+			dispatch_region(rq, job, i, start);
+		else
 			dispatch_payloadless(rq, job, i);
-			continue;
-		}
-		if (i)
-			dmio_bdev_query(job.regions[i].bdev, &info);
-		dispatch_region(rq, job, i, i ? BioLimits(info) : first, start);
 	}
 	dmio_plug_finish(plug);
 	rq->submitted();

@@ -8,7 +8,8 @@ namespace dmio {
 
 void Request::put()
 {
-	if (pending_.sub_acq_rel(1))
+	// A solo request's one reference is its bio's: no count to drop.
+	if (!solo_bio_ && pending_.sub_acq_rel(1))
 		return;
 
 	// Last reference: every bio is done and every error bit is visible

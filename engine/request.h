@@ -5,7 +5,8 @@
 //
 // A request lives in a DMIO_REQUEST_BYTES object from the C side's mempool,
 // or, when it is exactly one bio, in that bio's front pad (a "solo"
-// request: no pool object, no submitter reference).  A pooled request starts
+// request: no pool object, no submitter reference, and no atomic counting:
+// its bio's completion is its end).  A pooled request starts
 // with one reference held by the submitter; every bio takes one more before
 // it is submitted.  Whoever drops the last reference reads the bitsets,
 // gives the memory back (to the pool, or by releasing the solo bio) and only

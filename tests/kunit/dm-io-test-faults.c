@@ -517,5 +517,7 @@ static struct kunit_case dmio_fault_cases[] = {
 
 struct kunit_suite dmio_fault_suite = {
 	.name = "dm_io_faults",
+	.suite_init = dmio_counting_suite_init,
+	.suite_exit = dmio_counting_suite_exit,
 	.test_cases = dmio_fault_cases,
 };

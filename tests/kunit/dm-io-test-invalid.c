@@ -427,5 +427,7 @@ static struct kunit_case dmio_invalid_cases[] = {
 
 struct kunit_suite dmio_invalid_suite = {
 	.name = "dm_io_invalid",
+	.suite_init = dmio_counting_suite_init,
+	.suite_exit = dmio_counting_suite_exit,
 	.test_cases = dmio_invalid_cases,
 };

@@ -743,6 +743,31 @@ bool dmio_round_trip(struct kunit *test, bool async, struct dmio_buf *wbuf,
 	       dmio_buf_check_guards(test, rbuf, what);
 }
 
+/**
+ * dmio_counting_suite_init() - dm-io's counters count during the suite
+ * @suite: the suite
+ *
+ * The suites read dm-io's counters (dm-io-internal.h), which count only
+ * while enabled.  KUnit runs a module's suites before its init (6.1), so
+ * each suite turns them on itself.
+ *
+ * Return: 0.
+ */
+int dmio_counting_suite_init(struct kunit_suite *suite)
+{
+	dmio_counters_enable();
+	return 0;
+}
+
+/**
+ * dmio_counting_suite_exit() - the counters stop counting for the suite
+ * @suite: the suite
+ */
+void dmio_counting_suite_exit(struct kunit_suite *suite)
+{
+	dmio_counters_disable();
+}
+
 kunit_test_suites(&dmio_rw_suite, &dmio_large_suite, &dmio_regions_suite,
 		  &dmio_errors_suite, &dmio_flags_suite, &dmio_completion_suite,
 		  &dmio_pool_suite, &dmio_invalid_suite, &dmio_fault_suite,

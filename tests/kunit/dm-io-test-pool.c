@@ -316,5 +316,7 @@ static struct kunit_case dmio_pool_cases[] = {
 
 struct kunit_suite dmio_pool_suite = {
 	.name = "dm_io_pool",
+	.suite_init = dmio_counting_suite_init,
+	.suite_exit = dmio_counting_suite_exit,
 	.test_cases = dmio_pool_cases,
 };

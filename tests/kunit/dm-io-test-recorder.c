@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The recorder: a small memory-backed, bio-based disk owned by the test
- * module.  A bio-based driver sees every bio exactly as dm-io submitted it
- * (the block layer does not split them), so the recorder logs each bio's
- * op and flags, sector, size and number of segments, and completes it with
- * success or an error chosen by the case, either at once or when the case
- * releases it (held bios are released newest first).
+ * module.  Like every bio-based driver it first cuts a bio to its queue's
+ * limits (bio_split_to_limits(): dm-io, like the kernel's dm_io(), leaves
+ * that to the block layer), then logs each piece's op and flags, sector,
+ * size and number of bio_vecs, and completes it with success or an error
+ * chosen by the case, either at once or when the case releases it (held
+ * bios are released newest first).
  *
  * Discard and write zeroes zero the range they cover; the recorder
  * supports them only while a case sets limits for them
@@ -32,19 +33,27 @@ static struct dmio_rec *dmio_rec_dev;
 static void dmio_rec_submit_bio(struct bio *bio)
 {
 	struct dmio_rec *rec = bio->bi_bdev->bd_disk->private_data;
-	struct dmio_rec_bio r = {
-		.opf = bio->bi_opf,
-		.sector = bio->bi_iter.bi_sector,
-		.size = bio->bi_iter.bi_size,
-		.ioprio = bio->bi_ioprio,
-	};
-	enum req_op op = bio_op(bio);
-	sector_t end = r.sector + (r.size >> SECTOR_SHIFT);
+	blk_opf_t nomerge = bio->bi_opf & REQ_NOMERGE;
+	struct dmio_rec_bio r = {};
 	struct bvec_iter iter;
 	struct bio_vec bv;
 	unsigned long flags;
+	enum req_op op;
+	sector_t end;
 	u8 *dev;
 	bool hold;
+
+	/* The rest, if any, comes back through submit_bio_noacct(). */
+	bio = bio_split_to_limits(bio);
+	if (!bio)
+		return;
+	/* a split piece is marked REQ_NOMERGE: log dm-io's flags */
+	r.opf = (bio->bi_opf & ~REQ_NOMERGE) | nomerge;
+	r.sector = bio->bi_iter.bi_sector;
+	r.size = bio->bi_iter.bi_size;
+	r.ioprio = bio->bi_ioprio;
+	op = bio_op(bio);
+	end = r.sector + (r.size >> SECTOR_SHIFT);
 
 	if (bio_has_data(bio))
 		bio_for_each_bvec(bv, bio, iter)
@@ -76,11 +85,12 @@ static void dmio_rec_submit_bio(struct bio *bio)
 		}
 	}
 
-	if (op == REQ_OP_READ || op == REQ_OP_WRITE || op == REQ_OP_DISCARD ||
-	    op == REQ_OP_WRITE_ZEROES)
-		bio->bi_status = r.failed ? BLK_STS_IOERR : BLK_STS_OK;
-	else
+	/* Only an error is set: a piece's error reaches the bio it came from. */
+	if (op != REQ_OP_READ && op != REQ_OP_WRITE && op != REQ_OP_DISCARD &&
+	    op != REQ_OP_WRITE_ZEROES)
 		bio->bi_status = BLK_STS_NOTSUPP;
+	else if (r.failed)
+		bio->bi_status = BLK_STS_IOERR;
 
 	spin_lock_irqsave(&rec->lock, flags);
 	if (rec->nr < DMIO_REC_LOG)
@@ -225,7 +235,7 @@ int dmio_rec_suite_init(struct kunit_suite *suite)
 	}
 	rec->bdev = disk->part0;
 	dmio_rec_dev = rec;
-	return 0;
+	return dmio_counting_suite_init(suite);
 
 out_free:
 	dmio_rec_free(rec);
@@ -236,6 +246,7 @@ void dmio_rec_suite_exit(struct kunit_suite *suite)
 {
 	struct dmio_rec *rec = dmio_rec_dev;
 
+	dmio_counting_suite_exit(suite);
 	if (!rec)
 		return;
 	dmio_rec_hold(rec, false);
@@ -298,8 +309,10 @@ static int dmio_rec_region_of(struct dmio_rec *rec, unsigned int nr,
  * @what: names the step in failure messages
  *
  * Every bio with data lies inside one region, is a whole number of
- * sectors, respects the queue's max_sectors and max_segments, and no two
- * overlap; every sector of every region is covered.
+ * sectors, respects the queue's max_sectors (the recorder cuts what dm-io
+ * sends with bio_split_to_limits(); it counts bio_vecs, not the segments
+ * the split counts, so max_segments is the block layer's to keep), and no
+ * two overlap; every sector of every region is covered.
  *
  * Return: true if the bios pass these checks.
  */
@@ -309,7 +322,6 @@ bool dmio_rec_check_cover(struct kunit *test, struct dmio_rec *rec,
 {
 	struct request_queue *q = rec->disk->queue;
 	unsigned int max_bytes = queue_max_sectors(q) << SECTOR_SHIFT;
-	unsigned int max_segs = queue_max_segments(q);
 	unsigned int i, n = dmio_rec_nr(rec);
 	unsigned long *map;
 	unsigned int k;
@@ -336,9 +348,9 @@ bool dmio_rec_check_cover(struct kunit *test, struct dmio_rec *rec,
 				   what, (u64)b->sector, b->size);
 			return false;
 		}
-		if (b->size > max_bytes || b->segs > max_segs) {
-			KUNIT_FAIL(test, "%s: bio of %u B, %u segs > %u B, %u",
-				   what, b->size, b->segs, max_bytes, max_segs);
+		if (b->size > max_bytes) {
+			KUNIT_FAIL(test, "%s: bio of %u B > %u B", what,
+				   b->size, max_bytes);
 			return false;
 		}
 		if (find_next_bit(map, end, b->sector) < end) {

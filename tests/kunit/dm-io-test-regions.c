@@ -190,5 +190,7 @@ static struct kunit_case dmio_regions_cases[] = {
 
 struct kunit_suite dmio_regions_suite = {
 	.name = "dm_io_regions",
+	.suite_init = dmio_counting_suite_init,
+	.suite_exit = dmio_counting_suite_exit,
 	.test_cases = dmio_regions_cases,
 };

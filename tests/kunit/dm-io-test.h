@@ -210,6 +210,9 @@ struct dmio_rec {
 	sector_t fail_hi;
 };
 
+/* dm-io's counters count during a suite with these (or the recorder's). */
+int dmio_counting_suite_init(struct kunit_suite *suite);
+void dmio_counting_suite_exit(struct kunit_suite *suite);
 int dmio_rec_suite_init(struct kunit_suite *suite);
 void dmio_rec_suite_exit(struct kunit_suite *suite);
 int dmio_rec_test_init(struct kunit *test);

@@ -730,9 +730,9 @@ static void dmio_stress_sum(void)
 
 static int __init dmio_stress_init(void)
 {
-	u64 s0 = dmio_requests_started(), c0 = dmio_requests_completed();
 	bool pin = false;
 	unsigned int i;
+	u64 s0, c0;
 	int r;
 
 	if (!threads || threads > DMIO_STRESS_MAX_THREADS || !seconds ||
@@ -741,6 +741,10 @@ static int __init dmio_stress_init(void)
 		       threads, seconds, area_mb);
 		return -EINVAL;
 	}
+	/* on until the module goes (dmio_stress_exit(), or a failed init) */
+	dmio_counters_enable();
+	s0 = dmio_requests_started();
+	c0 = dmio_requests_completed();
 	if (!seed)
 		seed = get_random_u32() | 1;
 	r = dmio_stress_open_devs();
@@ -796,11 +800,14 @@ out_free:
 out_close:
 	if (!pin)
 		dmio_stress_close_devs();
+	if (r)
+		dmio_counters_disable();
 	return r;
 }
 
 static void __exit dmio_stress_exit(void)
 {
+	dmio_counters_disable();
 }
 
 module_init(dmio_stress_init);
