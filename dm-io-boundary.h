@@ -100,6 +100,8 @@ enum dmio_bio_status {
 /* One dm_io_*() call, after the op and flags were checked by the glue. */
 struct dmio_job {
 	const struct dmio_region *regions;
+	/* regions[0].bdev's, read by the glue (if it is not NULL) */
+	struct dmio_bdev_info first;
 	unsigned int nr_regions;
 	unsigned int opf; /* blk_opf_t, passed to every bio */
 	unsigned int is_write; /* the op is REQ_OP_WRITE */
@@ -137,12 +139,25 @@ int dmio_policy_reserve(unsigned long long pages, unsigned int *requests);
 
 /* ---- Implemented in C, called from the C++ engine. ---- */
 
+/*
+ * Bytes between the struct pages of two consecutive page frames where the
+ * memory map is linear (FLATMEM, SPARSEMEM_VMEMMAP), so that the engine
+ * merges physically contiguous pages into one bio_vec as bio_add_page()
+ * does; 0 where it is not, or under Xen (no merging).  Set at module init.
+ */
+extern unsigned long dmio_page_stride;
+/* Non-zero if vm buffers need dmio_vm_flush() and dmio_vm_invalidate(). */
+extern const unsigned int dmio_vmap_flush;
+
 void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info);
 /* Limits of @bdev for @op (DMIO_OP_DISCARD or DMIO_OP_WRITE_ZEROES). */
 void dmio_bdev_query_op(void *bdev, enum dmio_op op,
 			struct dmio_op_limits *limits);
-/* Non-zero if [@addr, @addr + @bytes) lies in mapped vmalloc memory. */
-int dmio_vm_covers(const void *addr, unsigned long long bytes);
+/*
+ * The page of @addr if [@addr, @addr + @bytes) lies in mapped vmalloc
+ * memory (@bytes >= 1), or NULL.
+ */
+void *dmio_vm_first_page(const void *addr, unsigned long long bytes);
 /* The page behind a vmalloc address. */
 void *dmio_vm_page(const void *addr);
 

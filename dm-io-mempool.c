@@ -146,8 +146,10 @@ void dmio_request_free(void *request)
 	dmio_count(requests_completed);
 }
 
-static struct dmio_bio *dmio_bio_new(void *bdev, unsigned long long sector,
-				     unsigned int nr_vecs, unsigned int opf)
+static __always_inline struct dmio_bio *dmio_bio_new(void *bdev,
+						     unsigned long long sector,
+						     unsigned int nr_vecs,
+						     unsigned int opf)
 {
 	struct bio *bio;
 

@@ -20,6 +20,7 @@
 #include <linux/overflow.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
+#include <xen/xen.h>
 
 #include "dm-io.h"
 #include "dm-io-boundary.h"
@@ -82,6 +83,12 @@ static_assert(__alignof__(struct dmio_bio) >= DMIO_REQUEST_ALIGN);
 /* A local the code fills completely: not worth -ftrivial-auto-var-init. */
 #define DMIO_NO_AUTOINIT __attribute__((__uninitialized__))
 
+unsigned long dmio_page_stride __read_mostly;
+#ifdef ARCH_IMPLEMENTS_FLUSH_KERNEL_VMAP_RANGE
+const unsigned int dmio_vmap_flush = 1;
+#else
+const unsigned int dmio_vmap_flush; /* flush_kernel_vmap_range() is a no-op */
+#endif
 DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
 DEFINE_STATIC_KEY_FALSE(dmio_counting);
 
@@ -105,10 +112,16 @@ static int dmio_invalid(const char *what)
 	return -EINVAL;
 }
 
-void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
+static __always_inline void dmio_bdev_read(struct block_device *bdev,
+					   struct dmio_bdev_info *info)
 {
 	info->nr_sectors = bdev_nr_sectors(bdev);
 	info->logical_block_size = bdev_logical_block_size(bdev);
+}
+
+void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
+{
+	dmio_bdev_read(bdev, info);
 }
 
 void dmio_bdev_query_op(void *bdev, enum dmio_op op,
@@ -139,20 +152,25 @@ void dmio_bdev_query_op(void *bdev, enum dmio_op op,
 /*
  * A vmalloc or vmap area is mapped without holes from its first page to its
  * last, with unmapped guard pages around it: checking both ends of the range
- * is enough, and costs two page-table walks whatever its size.
+ * is enough, and costs at most two page-table walks whatever its size.
  */
-int dmio_vm_covers(const void *addr, unsigned long long bytes)
+void *dmio_vm_first_page(const void *addr, unsigned long long bytes)
 {
 	unsigned long start = (unsigned long)addr;
 	unsigned long last;
+	struct page *first;
 
-	if (!bytes)
-		return 1;
-	if (check_add_overflow(start, (unsigned long)bytes - 1, &last))
-		return 0;
-	return is_vmalloc_addr((void *)start) &&
-	       vmalloc_to_page((void *)start) &&
-	       is_vmalloc_addr((void *)last) && vmalloc_to_page((void *)last);
+	if (!bytes ||
+	    check_add_overflow(start, (unsigned long)bytes - 1, &last))
+		return NULL;
+	if (!is_vmalloc_addr((void *)start))
+		return NULL;
+	first = vmalloc_to_page((void *)start);
+	if (!first || (start ^ last) < PAGE_SIZE) /* one page: done */
+		return first;
+	if (!is_vmalloc_addr((void *)last) || !vmalloc_to_page((void *)last))
+		return NULL;
+	return first;
 }
 
 void *dmio_vm_page(const void *addr)
@@ -260,10 +278,16 @@ void dmio_endio(struct bio *bio)
 
 /* ---- The API ---- */
 
+/*
+ * The call path to the engine is inlined into each API function (a kernel
+ * built with -Os, as the UML test kernel is, would not inline it).
+ */
+
 /* Checks what the engine does not: region count, op and flags. */
-static int dmio_job_init(struct dmio_job *job, unsigned int num_regions,
-			 const struct io_region *where, blk_opf_t rw,
-			 enum dmio_buffer_kind kind, const void *buffer)
+static __always_inline int
+dmio_job_init(struct dmio_job *job, unsigned int num_regions,
+	      const struct io_region *where, blk_opf_t rw,
+	      enum dmio_buffer_kind kind, const void *buffer)
 {
 	enum req_op op = rw & REQ_OP_MASK;
 	blk_opf_t flags = rw & ~REQ_OP_MASK;
@@ -283,6 +307,8 @@ static int dmio_job_init(struct dmio_job *job, unsigned int num_regions,
 
 	/* Field by field: a compound literal costs a zeroed copy. */
 	job->regions = (const struct dmio_region *)where;
+	if (where->bdev) /* else the engine refuses the job */
+		dmio_bdev_read(where->bdev, &job->first);
 	job->nr_regions = num_regions;
 	job->opf = (__force u32)rw;
 	job->is_write = op == REQ_OP_WRITE;
@@ -299,7 +325,7 @@ static int dmio_job_init(struct dmio_job *job, unsigned int num_regions,
 }
 
 /* Hands a checked job to the engine (which plugs multi-bio requests). */
-static int dmio_submit(struct dmio_job *job)
+static __always_inline int dmio_submit(struct dmio_job *job)
 {
 	int r;
 
@@ -310,7 +336,8 @@ static int dmio_submit(struct dmio_job *job)
 	return r;
 }
 
-static int dmio_async(struct dmio_job *job, io_notify_fn fn, void *context)
+static __always_inline int dmio_async(struct dmio_job *job, io_notify_fn fn,
+				      void *context)
 {
 	if (!fn)
 		return dmio_invalid("no notify function");
@@ -612,6 +639,11 @@ static int __init dmio_init(void)
 
 	if (r)
 		return r;
+	/* Xen PV guests need xen_biovec_phys_mergeable(): no merging there. */
+	if ((IS_ENABLED(CONFIG_FLATMEM) ||
+	     IS_ENABLED(CONFIG_SPARSEMEM_VMEMMAP)) &&
+	    !xen_domain())
+		dmio_page_stride = sizeof(struct page);
 	dmio_stats_init();
 	return 0;
 }

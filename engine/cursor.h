@@ -10,7 +10,8 @@
 //   const char *check(bytes, block)  why the buffer cannot hold @bytes with
 //                                     every segment aligned to @block (a
 //                                     power of two), or nullptr if it can
-//                                     (walks a copy);
+//                                     (walks a copy; VmCursor keeps the
+//                                     first page it looked up);
 //   BioShape shape(max_bytes, max_segs)  how many bytes and segments the
 //                                     next bio takes, within both limits;
 //   Segment peek()                    the current segment;
@@ -173,16 +174,19 @@ private:
 class VmCursor {
 public:
 	explicit VmCursor(const void *addr)
-		: addr_(reinterpret_cast<unsigned long>(addr))
+		: addr_(reinterpret_cast<unsigned long>(addr)), start_(addr_),
+		  first_page_(nullptr)
 	{
 	}
 
-	const char *check(unsigned long long bytes, unsigned int block) const
+	// Also keeps the first page, which every walk from here reuses.
+	const char *check(unsigned long long bytes, unsigned int block)
 	{
 		if (addr_ & (block - 1))
 			return "vmalloc address not aligned to the logical block size";
-		if (!dmio_vm_covers(reinterpret_cast<const void *>(addr_),
-				    bytes))
+		first_page_ = dmio_vm_first_page(
+			reinterpret_cast<const void *>(addr_), bytes);
+		if (!first_page_)
 			return "buffer is not vmalloc memory holding the region";
 		return nullptr;
 	}
@@ -196,9 +200,12 @@ public:
 	Segment peek() const
 	{
 		unsigned int offset = addr_ & kPageMask;
+		void *page = first_page_;
 
-		return { dmio_vm_page(reinterpret_cast<const void *>(addr_)),
-			 offset, DMIO_PAGE_SIZE - offset };
+		if ((addr_ ^ start_) >= DMIO_PAGE_SIZE || !page)
+			page = dmio_vm_page(
+				reinterpret_cast<const void *>(addr_));
+		return { page, offset, DMIO_PAGE_SIZE - offset };
 	}
 
 	void advance(unsigned int bytes)
@@ -208,6 +215,8 @@ public:
 
 private:
 	unsigned long addr_;
+	unsigned long start_; // where check() looked up first_page_
+	void *first_page_;
 };
 
 } // namespace dmio

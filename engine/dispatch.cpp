@@ -45,7 +45,9 @@ int invalid(const char *why, unsigned int region)
 	return -DMIO_EINVAL;
 }
 
-int check_regions(const dmio_job &job, JobFacts *facts)
+// Inlined into each buffer kind's submit(): it runs on every request.
+[[gnu::always_inline]] inline int check_regions(const dmio_job &job,
+						JobFacts *facts)
 {
 	facts->longest_bytes = 0;
 	facts->total_bytes = 0;
@@ -54,11 +56,13 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 	for (unsigned int i = 0; i < job.nr_regions; i++) {
 		const dmio_region &r = job.regions[i];
 		// Filled by the query: no auto-zeroing on the hot path.
-		[[gnu::uninitialized]] dmio_bdev_info info;
+		[[gnu::uninitialized]] dmio_bdev_info other;
 
 		if (!r.bdev)
 			return invalid("region has no block device", i);
-		dmio_bdev_query(r.bdev, &info);
+		if (i)
+			dmio_bdev_query(r.bdev, &other);
+		const dmio_bdev_info &info = i ? other : job.first;
 		if (r.sector > info.nr_sectors ||
 		    r.count > info.nr_sectors - r.sector)
 			return invalid("region past the end of the device", i);
@@ -81,23 +85,46 @@ int check_regions(const dmio_job &job, JobFacts *facts)
 	return 0;
 }
 
-// Writes the next @shape.bytes of @cursor into @vecs, which has room for
-// @shape.segments vectors.  Returns how many it wrote, or 0 if a vmalloc
-// page went away (or the cursor would need more room than the shape said).
-template <typename Cursor>
-unsigned int fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
+// Whether @seg starts in physical memory where @prev ends, given @stride
+// (dmio_page_stride, not 0): the page frame after a page is @stride bytes
+// further on in the memory map.
+inline bool follows(const dmio_bvec &prev, const Segment &seg,
+		    unsigned long stride)
 {
+	unsigned int end = prev.offset + prev.len; // < 4 GiB: len <= 1 GiB
+
+	return seg.offset == (end & kPageMask) &&
+	       seg.page == static_cast<char *>(prev.page) +
+				   (end >> DMIO_PAGE_SHIFT) * stride;
+}
+
+// Writes the next @shape.bytes of @cursor into @vecs, which has room for
+// @shape.segments vectors, merging physically contiguous segments as
+// bio_add_page() does.  Returns how many vectors it wrote, or 0 if a
+// vmalloc page went away (or the cursor needs more room than the shape).
+template <typename Cursor>
+[[gnu::always_inline]] inline unsigned int
+fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
+{
+	const unsigned long stride = dmio_page_stride;
 	unsigned int n = 0;
 
-	for (unsigned int left = shape.bytes; left; n++) {
+	for (unsigned int left = shape.bytes; left;) {
 		Segment seg = cursor.peek();
 		unsigned int len = kcxx::min(seg.len, left);
 
-		if (n == shape.segments || !seg.page)
+		if (!seg.page)
 			return 0;
-		vecs[n].page = seg.page;
-		vecs[n].len = len;
-		vecs[n].offset = seg.offset;
+		if (n && stride && follows(vecs[n - 1], seg, stride)) {
+			vecs[n - 1].len += len;
+		} else {
+			if (n == shape.segments)
+				return 0;
+			vecs[n].page = seg.page;
+			vecs[n].len = len;
+			vecs[n].offset = seg.offset;
+			n++;
+		}
 		cursor.advance(len);
 		left -= len;
 	}
@@ -234,14 +261,16 @@ void submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 		dmio_request_start(&job, rq, shape.bytes);
 	if (!nr_vecs) {
 		// A vmalloc page went away: fail, never submit a hole.
-		rq->bio_done(0, DMIO_BIO_FAILED);
+		dmio_engine_bio_done(rq, 0, DMIO_BIO_FAILED);
 		return;
 	}
 	dmio_bio_submit(bio, nr_vecs, shape.bytes);
 }
 
+// @start is checked here, then copied for each region's walk.  Inlined
+// into dmio_engine_submit(), one copy per buffer kind.
 template <typename Cursor>
-int submit(const dmio_job &job, const Cursor &start)
+[[gnu::always_inline]] inline int submit(const dmio_job &job, Cursor start)
 {
 	[[gnu::uninitialized]] JobFacts facts;
 	int r = check_regions(job, &facts);
@@ -258,8 +287,8 @@ int submit(const dmio_job &job, const Cursor &start)
 
 	const void *vm_read_addr = nullptr;
 	unsigned long long vm_read_bytes = 0;
-	if (job.kind == DMIO_BUFFER_VM && facts.longest_bytes &&
-	    job.op == DMIO_OP_RW) {
+	if (job.kind == DMIO_BUFFER_VM && dmio_vmap_flush &&
+	    facts.longest_bytes && job.op == DMIO_OP_RW) {
 		dmio_vm_flush(job.buffer, facts.longest_bytes);
 		if (!job.is_write) {
 			vm_read_addr = job.buffer;

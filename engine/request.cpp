@@ -6,7 +6,9 @@
 
 namespace dmio {
 
-void Request::put()
+// put() and bio_done() are inlined into dmio_engine_bio_done(): a solo
+// request's whole completion is one call from the bio's end_io.
+[[gnu::always_inline]] inline void Request::put()
 {
 	// A solo request's one reference is its bio's: no count to drop.
 	if (!solo_bio_ && pending_.sub_acq_rel(1))
@@ -32,6 +34,21 @@ void Request::put()
 		ext_notify(error_bits, unsup_bits, context);
 	else
 		notify(error_bits | unsup_bits, context); // one error set
+}
+
+[[gnu::always_inline]] inline void Request::bio_done(unsigned int region,
+						     int status)
+{
+	if (status == DMIO_BIO_FAILED)
+		fail_region(region);
+	else if (status == DMIO_BIO_UNSUPPORTED)
+		unsupported_region(region);
+	put();
+}
+
+void Request::submitted()
+{
+	put();
 }
 
 } // namespace dmio

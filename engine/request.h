@@ -60,20 +60,12 @@ public:
 	}
 
 	// A bio of @region completed with @status (enum dmio_bio_status).
-	void bio_done(unsigned int region, int status)
-	{
-		if (status == DMIO_BIO_FAILED)
-			fail_region(region);
-		else if (status == DMIO_BIO_UNSUPPORTED)
-			unsupported_region(region);
-		put();
-	}
+	// Inlined into dmio_engine_bio_done(), the one way in from C (and
+	// the engine's): defined in request.cpp only.
+	void bio_done(unsigned int region, int status);
 
 	// The submitter issued every bio and drops its reference.
-	void submitted()
-	{
-		put();
-	}
+	void submitted();
 
 private:
 	void put();
