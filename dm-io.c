@@ -116,7 +116,9 @@ static __always_inline void dmio_bdev_read(struct block_device *bdev,
 					   struct dmio_bdev_info *info)
 {
 	info->nr_sectors = bdev_nr_sectors(bdev);
-	info->logical_block_size = bdev_logical_block_size(bdev);
+	/* bdev_logical_block_size(), which -Os would not inline */
+	info->logical_block_size =
+		bdev_get_queue(bdev)->limits.logical_block_size;
 }
 
 void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)

@@ -46,7 +46,7 @@
 #   BENCH_PATCH       comma-separated patch files applied (patch -p1) to the
 #                     staged copy before the build: to measure an engine change
 #                     without touching the checkout, e.g.
-#                     BENCH_PATCH=bench/variants/frontpad.patch
+#                     BENCH_PATCH=bench/variants/glue-O2.patch
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$DMIO_ROOT" || exit 1
