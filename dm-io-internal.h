@@ -14,8 +14,9 @@ unsigned int dmio_reserve_requests(void);
 /* Pages reserved by all outstanding dm_io_get() calls. */
 unsigned int dmio_reserved_pages(void);
 /*
- * The counters below count only while enabled (calls nest): a test module
- * enables them in its init and disables them in its exit.
+ * The counters below count only while enabled (calls nest): a test turns
+ * them on for as long as it reads them (a KUnit suite in its suite_init,
+ * the stress module in its init, the benchmark for its warm-up runs).
  */
 void dmio_counters_enable(void);
 void dmio_counters_disable(void);
