@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PKGS=(build-essential bc bison flex libelf-dev libssl-dev xz-utils kmod cpio
+PKGS=(build-essential bc bison flex libelf-dev libssl-dev xz-utils kmod cpio patch
       python3 "$(ksrc_pkg)" "$(x86_hdr_meta)" dmsetup fio busybox-static
       util-linux dkms)
 PKGS+=("$@")
@@ -27,7 +27,7 @@ log=$DMIO_CACHE/logs/apt.log
 mkdir -p "$(dirname "$log")"
 step "packages: installing ${missing[*]} (log: $log)"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update >"$log" 2>&1 || die "apt-get update failed, see $log"
-apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
+apt-get -o DPkg::Lock::Timeout=600 update >"$log" 2>&1 || die "apt-get update failed, see $log"
+apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
 	die "apt-get install failed, see $log"
 step "packages: installed"

@@ -67,18 +67,35 @@ ksrc_version() {
 	dpkg-query -W -f='${Version}' "$(ksrc_pkg)" 2>/dev/null
 }
 
-# ksrc_dir: an extracted linux-source-$KVER tree in the cache (extracts once).
+# ksrc_patches: the patches for the test kernels of the series, in order
+# (tests/uml/patches/<series>/*.patch: fixes a host needs, not features).
+ksrc_patches() {
+	local p
+	for p in "$DMIO_ROOT/tests/uml/patches/$DMIO_KVER"/*.patch; do
+		[ ! -f "$p" ] || echo "$p"
+	done
+}
+
+# ksrc_dir: an extracted linux-source-$KVER tree in the cache, with
+# ksrc_patches applied (extracts and patches once; the patches' hash is in
+# the directory name, so a changed patch gets a tree of its own).
 ksrc_dir() {
-	local ver dir pkg
+	local ver dir pkg p patches tag=
 	pkg=$(ksrc_pkg)
 	ver=$(ksrc_version) || die "$pkg is not installed"
-	dir=$DMIO_CACHE/src/$pkg-$ver
+	patches=$(ksrc_patches)
+	[ -z "$patches" ] || tag=-p$(cat $patches | sha256sum | cut -c1-8)
+	dir=$DMIO_CACHE/src/$pkg-$ver$tag
 	if [ ! -f "$dir/.dmio-extracted" ]; then
 		step "extracting /usr/src/$pkg.tar.xz into $dir" >&2
 		rm -rf "$dir" "$dir.tmp"
 		mkdir -p "$dir.tmp"
 		tar -xf "/usr/src/$pkg.tar.xz" -C "$dir.tmp" ||
 			die "cannot extract the kernel source"
+		for p in $patches; do
+			patch -d "$dir.tmp/$pkg" -p1 -s < "$p" ||
+				die "cannot apply $p to $pkg $ver"
+		done
 		mv "$dir.tmp/$pkg" "$dir" && rmdir "$dir.tmp"
 		touch "$dir/.dmio-extracted"
 	fi

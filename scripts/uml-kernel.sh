@@ -6,7 +6,8 @@
 # Prints the build directory (the kernel binary is BUILD/linux) on stdout;
 # progress goes to stderr.  The build is cached under $DMIO_CACHE, keyed by
 # the kernel source version, the compiler and the config fragments, so a
-# second run with the same inputs reuses it.  KVER (scripts/lib.sh) picks
+# second run with the same inputs reuses it.  The source gets the patches
+# of tests/uml/patches/<series>/ (scripts/lib.sh ksrc_dir), also in the key.  KVER (scripts/lib.sh) picks
 # the source, linux-source-6.1 or linux-source-6.12; for 6.12 each fragment's
 # .config, where there is one (tests/uml/uml-6.12.config,
 # debug-6.12.config), is merged after the others (separate files, so that
@@ -24,7 +25,8 @@ if [ "$DMIO_KVER" != 6.1 ]; then
 fi
 
 ver=$(ksrc_version) || die "$(ksrc_pkg) is not installed (run scripts/ensure-deps.sh)"
-key=$( { echo "$ver"; gcc --version | head -1; cat "${frags[@]}"; } |
+mapfile -t patches < <(ksrc_patches)
+key=$( { echo "$ver"; gcc --version | head -1; cat "${frags[@]}" "${patches[@]}"; } |
 	sha256sum | cut -c1-16)
 B=$DMIO_CACHE/uml-$ver-$key
 log=$DMIO_CACHE/logs/uml-$key.log
