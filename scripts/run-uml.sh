@@ -62,10 +62,6 @@ cmdline=(mem=768M root=/dev/root rootfstype=hostfs rw "init=$INIT" "umid=$umid"
 	 "DMIO_OUT=$OUT/guest" "DMIO_MODDIR=$MODDIR")
 [ -z "${DMIO_SELFTEST_TIMEOUT:-}" ] ||
 	cmdline+=("DMIO_SELFTEST_TIMEOUT=$DMIO_SELFTEST_TIMEOUT")
-# The test kernel may save only the FXSAVE registers of guest processes
-# (tests/uml/patches/6.1/0001-um-xstate-roundtrip.patch, on hosts with AMX):
-# keep glibc in the guest to SSE, whose state those registers hold whole.
-cmdline+=("GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX,-AVX2,-FMA,-F16C,-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD")
 cmdline+=("$@")
 
 # setsid: UML's panic path SIGTERMs its whole process group, which must not
