@@ -41,7 +41,7 @@ for m in virtio_pci 9pnet_virtio 9p; do mod "$m"; done
 i=0
 while [ ! -d /sys/bus/virtio/drivers/9pnet_virtio ] || [ -z "$(ls /sys/bus/virtio/drivers/9pnet_virtio 2>/dev/null | grep virtio)" ]; do
 	i=$((i + 1))
-	[ $i -le 50 ] || break
+	[ $i -le 600 ] || break	# 60 s: a loaded TCG guest is slow
 	sleep 0.1
 done
 mkdir -p /dmio /results

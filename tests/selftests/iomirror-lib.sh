@@ -148,6 +148,9 @@ iom_status() {
 # iom_health NAME: e.g. "ADA"
 iom_health() { iom_status "$1" | cut -d' ' -f2; }
 
+# iom_health_is NAME HEALTH: the mirror's health is HEALTH
+iom_health_is() { [ "$(iom_health "$1")" = "$2" ]; }
+
 # iom_legstat NAME LEG FIELD: FIELD 1 = reads, 2 = writes, 3 = errors
 iom_legstat() {
 	iom_status "$1" | cut -d' ' -f$(($2 + 3)) | cut -d: -f"$3"
@@ -205,6 +208,26 @@ iom_same_legs() {
 		fi
 	done
 	return $_iom_ok
+}
+
+# iom_writes_held NAME: the mirror has writes in flight (issued to it, not
+# yet completed), as the block layer counts them
+iom_writes_held() {
+	_iom_f=$(cat "/sys/dev/block/$(iom_devno "$1")/inflight" 2>/dev/null) &&
+		[ "$(echo $_iom_f | cut -d' ' -f2)" -gt 0 ]
+}
+
+# iom_wait SECONDS CMD...: run CMD every 0.1 s until it succeeds; fails after
+# SECONDS.  Only for a state that the test holds by construction (a device
+# suspended under the I/O that reaches it): the bound catches a broken
+# target, it is not a guess at how long something takes.
+iom_wait() {
+	_iom_end=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$_iom_end" ] || return 1
+		sleep 0.1
+	done
 }
 
 # iom_bg PID: a background job (fio, ...) that iom_cleanup must stop
