@@ -12,6 +12,11 @@
 // gives the memory back (to the pool, or by releasing the solo bio) and only
 // then calls the notify function, so the callback may free its context,
 // issue new I/O or shrink the pool.
+//
+// A region has at most one of the two bits: one whose bios ended with an
+// error and with "not supported" (a region split into several bios) is
+// reported failed.  The last reference clears such bits from the
+// unsupported set, so no bio pays for it.
 #pragma once
 
 #include "dm-io-boundary.h"
@@ -50,7 +55,13 @@ public:
 	// Marks @region failed without a bio (it could not be issued).
 	void fail_region(unsigned int region)
 	{
-		error_bits_.or_relaxed(1UL << region);
+		fail_regions(1UL << region);
+	}
+
+	// Marks the regions in @bits failed without a bio.
+	void fail_regions(unsigned long bits)
+	{
+		error_bits_.or_relaxed(bits);
 	}
 
 	// Marks @region's op unsupported by its device.

@@ -5,8 +5,9 @@
  * limits (bio_split_to_limits(): dm-io, like the kernel's dm_io(), leaves
  * that to the block layer), then logs each piece's op and flags, sector,
  * size and number of bio_vecs, and completes it with success or an error
- * chosen by the case, either at once or when the case releases it (held
- * bios are released newest first).
+ * chosen by the case (BLK_STS_IOERR, or another status for a second range
+ * of sectors), either at once or when the case releases it (held bios are
+ * released newest first).
  *
  * Discard and write zeroes zero the range they cover; the recorder
  * supports them only while a case sets limits for them
@@ -37,6 +38,7 @@ static void dmio_rec_submit_bio(struct bio *bio)
 	struct dmio_rec_bio r = {};
 	struct bvec_iter iter;
 	struct bio_vec bv;
+	blk_status_t status = BLK_STS_IOERR;
 	unsigned long flags;
 	enum req_op op;
 	sector_t end;
@@ -62,6 +64,11 @@ static void dmio_rec_submit_bio(struct bio *bio)
 	spin_lock_irqsave(&rec->lock, flags);
 	r.failed = rec->fail_all ||
 		   (r.size && r.sector < rec->fail_hi && end > rec->fail_lo);
+	if (!r.failed && r.size && r.sector < rec->status_hi &&
+	    end > rec->status_lo) {
+		r.failed = true;
+		status = rec->status;
+	}
 	spin_unlock_irqrestore(&rec->lock, flags);
 
 	/* Data moves now; a failed READ leaves junk (DMIO_GUARD) behind. */
@@ -90,7 +97,7 @@ static void dmio_rec_submit_bio(struct bio *bio)
 	    op != REQ_OP_WRITE_ZEROES)
 		bio->bi_status = BLK_STS_NOTSUPP;
 	else if (r.failed)
-		bio->bi_status = BLK_STS_IOERR;
+		bio->bi_status = status;
 
 	spin_lock_irqsave(&rec->lock, flags);
 	if (rec->nr < DMIO_REC_LOG)
@@ -125,6 +132,20 @@ void dmio_rec_fail(struct dmio_rec *rec, bool all, sector_t lo, sector_t hi)
 	rec->fail_all = all;
 	rec->fail_lo = lo;
 	rec->fail_hi = hi;
+	spin_unlock_irq(&rec->lock);
+}
+
+/*
+ * Data bios touching sectors [@lo, @hi) that dmio_rec_fail() does not fail
+ * end with @status (not BLK_STS_OK), or, for lo == hi, none does.
+ */
+void dmio_rec_fail_status(struct dmio_rec *rec, sector_t lo, sector_t hi,
+			  blk_status_t status)
+{
+	spin_lock_irq(&rec->lock);
+	rec->status_lo = lo;
+	rec->status_hi = hi;
+	rec->status = status;
 	spin_unlock_irq(&rec->lock);
 }
 
@@ -268,6 +289,7 @@ int dmio_rec_test_init(struct kunit *test)
 	dmio_rec_clear(rec);
 	dmio_rec_hold(rec, false);
 	dmio_rec_fail(rec, false, 0, 0);
+	dmio_rec_fail_status(rec, 0, 0, BLK_STS_IOERR);
 	test->priv = rec;
 	return dmio_rec_limits(rec, DMIO_PAGE_SECTORS, BLK_MAX_SEGMENTS);
 }

@@ -208,6 +208,9 @@ struct dmio_rec {
 	bool fail_all;
 	sector_t fail_lo; /* data bios touching [lo, hi) fail */
 	sector_t fail_hi;
+	sector_t status_lo; /* else those touching [lo, hi) end with status */
+	sector_t status_hi;
+	blk_status_t status;
 };
 
 /* dm-io's counters count during a suite with these (or the recorder's). */
@@ -220,6 +223,8 @@ void dmio_rec_test_exit(struct kunit *test);
 int dmio_rec_limits(struct dmio_rec *rec, unsigned int max_sectors,
 		    unsigned short max_segments);
 void dmio_rec_fail(struct dmio_rec *rec, bool all, sector_t lo, sector_t hi);
+void dmio_rec_fail_status(struct dmio_rec *rec, sector_t lo, sector_t hi,
+			  blk_status_t status);
 void dmio_rec_hold(struct dmio_rec *rec, bool hold);
 unsigned int dmio_rec_release(struct dmio_rec *rec, unsigned int max);
 bool dmio_rec_wait_held(struct dmio_rec *rec, unsigned int nr);
@@ -242,5 +247,6 @@ extern struct kunit_suite dmio_pool_suite;
 extern struct kunit_suite dmio_invalid_suite;
 extern struct kunit_suite dmio_ext_suite;
 extern struct kunit_suite dmio_fault_suite;
+extern struct kunit_suite dmio_fail_alone_suite;
 
 #endif /* DMIO_TEST_H */
