@@ -118,15 +118,38 @@ int dm_io_sync(unsigned int num_regions, const struct io_region *where,
  *	bitset (bit k set exactly when region k failed) and @context.
  * @context: passed to @fn.
  *
- * When the call returns 0, @fn is called exactly once: normally from the
- * completion of the last bio, which may be hard or soft interrupt context,
- * so @fn must not sleep; or, when no region has a bio to send (every count
- * is 0 without REQ_PREFLUSH, or every region lies past its device's end),
- * from this call before it returns.  @fn may free @context, issue more I/O or call
- * dm_io_put().  When the call returns an error, @fn is never called and no
- * I/O was issued.
+ * When the call returns 0, @fn is called exactly once, after the last bio
+ * of every region has completed, in whatever context completes that bio:
  *
- * Context: process context, may sleep (waits for reserve memory).
+ * - hard interrupt context (a driver's interrupt handler, an hrtimer:
+ *   NVMe, virtio-blk, null_blk irqmode=2);
+ * - soft interrupt context (blk-mq's completion softirq, a tasklet);
+ * - process context: a driver's thread or work item, or the calling task
+ *   before this call returns.  The latter happens on devices that complete
+ *   bios inside submit_bio() (brd, zram, pmem, null_blk irqmode=0), for a
+ *   bio the block layer fails at submission, and when no region has
+ *   anything to do (every count is 0 without REQ_PREFLUSH, or every region
+ *   lies past its device's end).  A request of one bio then calls back
+ *   from inside submit_bio(), where the bios of any submit_bio() are only queued
+ *   (current->bio_list) until the outermost one returns.
+ *
+ * In interrupt context too @fn may run before this call returns, when the
+ * last bio completes while the call is still at work.
+ *
+ * So @fn must not sleep, nor call what may: not dm_io_get() or
+ * dm_io_put(), not a synchronous call (which would wait for bios that
+ * cannot be issued), not another asynchronous call (which may wait for
+ * reserve memory).  It must not take a lock that the caller holds across
+ * the call, and a lock it shares with process context must be taken with
+ * interrupts disabled there (spin_lock_irqsave()).  It may free @context
+ * and the buffer (dm-io touches neither once it calls back: the request's
+ * memory is given back before @fn runs), complete a completion, end a bio,
+ * or queue work that does the rest in process context, as dm-raid1 does.
+ * When the call returns an error, @fn is never called and no I/O was
+ * issued.
+ *
+ * Context: process context, may sleep (waits for reserve memory); not
+ * from a callback.
  * Return: 0, or -EINVAL on bad input (see dm_io_sync(); a NULL @fn too).
  */
 int dm_io_async(unsigned int num_regions, const struct io_region *where,
@@ -159,10 +182,12 @@ int dm_io_sync_bvec(unsigned int num_regions, const struct io_region *where,
  * @where: as for dm_io_async().
  * @rw: as for dm_io_sync().
  * @bvec: as for dm_io_sync_bvec().
- * @fn: as for dm_io_async().
+ * @fn: as for dm_io_async(): called exactly once, in hard or soft
+ *	interrupt context or in process context, possibly before this call
+ *	returns; it must not sleep (see dm_io_async()).
  * @context: passed to @fn.
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; not from a callback.
  * Return: as for dm_io_async().
  */
 int dm_io_async_bvec(unsigned int num_regions, const struct io_region *where,
@@ -193,11 +218,13 @@ int dm_io_sync_vm(unsigned int num_regions, const struct io_region *where,
  * @where: as for dm_io_async().
  * @rw: as for dm_io_sync().
  * @data: as for dm_io_sync_vm().
- * @fn: as for dm_io_async(); after a READ the cache is invalidated before
- *	@fn runs.
+ * @fn: as for dm_io_async(): called exactly once, in hard or soft
+ *	interrupt context or in process context, possibly before this call
+ *	returns; it must not sleep (see dm_io_async()).  After a READ the
+ *	cache is invalidated before @fn runs.
  * @context: passed to @fn.
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; not from a callback.
  * Return: as for dm_io_async().
  */
 int dm_io_async_vm(unsigned int num_regions, const struct io_region *where,
@@ -215,6 +242,12 @@ struct dm_io_stats;
  *	and no bio of region k saw an I/O error.  A region never has both bits:
  *	an error wins.
  * @context: &dm_io_ext_request.context.
+ *
+ * Called exactly once per asynchronous request, in the contexts and under
+ * the rules of dm_io_async()'s callback: hard or soft interrupt context or
+ * process context, possibly before dm_io_submit() returns; it must not
+ * sleep nor call dm-io (other than dm_io_stats_read()); it may free
+ * @context and the buffer.
  */
 typedef void (*dm_io_ext_notify_fn)(unsigned long error_bits,
 				    unsigned long unsup_bits, void *context);
@@ -313,8 +346,8 @@ struct dm_io_ext_request {
  * above IOPRIO_CLASS_IDLE.  Discard and write-zeroes regions are checked as
  * data regions are: a region past the end of its device fails alone.
  *
- * Context: process context, may sleep; a synchronous request sleeps
- * uninterruptibly until every bio is done.
+ * Context: process context, may sleep, not from a callback; a synchronous
+ * request sleeps uninterruptibly until every bio is done.
  * Return: 0 on success (asynchronous: the request was started); -EIO if
  * any region failed; else -EOPNOTSUPP if any region was unsupported;
  * -EINVAL on bad input.

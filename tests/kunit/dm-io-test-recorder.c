@@ -6,8 +6,9 @@
  * that to the block layer), then logs each piece's op and flags, sector,
  * size and number of bio_vecs, and completes it with success or an error
  * chosen by the case (BLK_STS_IOERR, or another status for a second range
- * of sectors), either at once or when the case releases it (held bios are
- * released newest first).
+ * of sectors), either at once, from a tasklet (so in soft interrupt
+ * context, as blk-mq completes a request on another CPU's softirq), or when
+ * the case releases it (held bios are released newest first).
  *
  * Discard and write zeroes zero the range they cover; the recorder
  * supports them only while a case sets limits for them
@@ -43,7 +44,7 @@ static void dmio_rec_submit_bio(struct bio *bio)
 	enum req_op op;
 	sector_t end;
 	u8 *dev;
-	bool hold;
+	bool hold, soft;
 
 	/* The rest, if any, comes back through submit_bio_noacct(). */
 	bio = bio_split_to_limits(bio);
@@ -104,13 +105,33 @@ static void dmio_rec_submit_bio(struct bio *bio)
 		rec->log[rec->nr] = r;
 	rec->nr++;
 	hold = rec->hold;
+	soft = !hold && rec->soft;
 	if (hold) {
 		bio_list_add_head(&rec->held, bio);
 		rec->nr_held++;
+	} else if (soft) {
+		bio_list_add(&rec->soft_done, bio);
 	}
 	spin_unlock_irqrestore(&rec->lock, flags);
 
-	if (!hold)
+	if (soft)
+		tasklet_schedule(&rec->tasklet);
+	else if (!hold)
+		bio_endio(bio);
+}
+
+/* Soft interrupt context: completes the bios queued for the tasklet. */
+static void dmio_rec_tasklet(struct tasklet_struct *t)
+{
+	struct dmio_rec *rec = from_tasklet(rec, t, tasklet);
+	struct bio_list done;
+	struct bio *bio;
+
+	spin_lock_irq(&rec->lock);
+	done = rec->soft_done;
+	bio_list_init(&rec->soft_done);
+	spin_unlock_irq(&rec->lock);
+	while ((bio = bio_list_pop(&done)))
 		bio_endio(bio);
 }
 
@@ -154,6 +175,14 @@ void dmio_rec_hold(struct dmio_rec *rec, bool hold)
 {
 	spin_lock_irq(&rec->lock);
 	rec->hold = hold;
+	spin_unlock_irq(&rec->lock);
+}
+
+/* Completes the bios that arrive from now on from a tasklet, or at once. */
+void dmio_rec_softirq(struct dmio_rec *rec, bool soft)
+{
+	spin_lock_irq(&rec->lock);
+	rec->soft = soft;
 	spin_unlock_irq(&rec->lock);
 }
 
@@ -233,6 +262,8 @@ int dmio_rec_suite_init(struct kunit_suite *suite)
 		return -ENOMEM;
 	spin_lock_init(&rec->lock);
 	bio_list_init(&rec->held);
+	bio_list_init(&rec->soft_done);
+	tasklet_setup(&rec->tasklet, dmio_rec_tasklet);
 	rec->store = vzalloc(DMIO_REC_SECTORS << SECTOR_SHIFT);
 	rec->log = kvcalloc(DMIO_REC_LOG, sizeof(*rec->log), GFP_KERNEL);
 	if (!rec->store || !rec->log)
@@ -272,6 +303,8 @@ void dmio_rec_suite_exit(struct kunit_suite *suite)
 		return;
 	dmio_rec_hold(rec, false);
 	dmio_rec_release(rec, UINT_MAX);
+	dmio_rec_softirq(rec, false);
+	tasklet_kill(&rec->tasklet); /* waits for a queued run */
 	del_gendisk(rec->disk);
 	put_disk(rec->disk);
 	dmio_rec_dev = NULL;
@@ -288,6 +321,7 @@ int dmio_rec_test_init(struct kunit *test)
 		return -ENODEV;
 	dmio_rec_clear(rec);
 	dmio_rec_hold(rec, false);
+	dmio_rec_softirq(rec, false);
 	dmio_rec_fail(rec, false, 0, 0);
 	dmio_rec_fail_status(rec, 0, 0, BLK_STS_IOERR);
 	test->priv = rec;
