@@ -130,8 +130,8 @@ int dm_io_sync(unsigned int num_regions, const struct io_region *where,
  *   bio the block layer fails at submission, and when no region has
  *   anything to do (every count is 0 without REQ_PREFLUSH, or every region
  *   lies past its device's end).  A request of one bio then calls back
- *   from inside submit_bio(), where the bios of any submit_bio() are only queued
- *   (current->bio_list) until the outermost one returns.
+ *   from inside submit_bio(), where the bios of any submit_bio() are only
+ *   queued (current->bio_list) until the outermost one returns.
  *
  * In interrupt context too @fn may run before this call returns, when the
  * last bio completes while the call is still at work.
