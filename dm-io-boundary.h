@@ -94,7 +94,7 @@ struct dmio_op_limits {
 enum dmio_bio_status {
 	DMIO_BIO_OK,
 	DMIO_BIO_FAILED,
-	DMIO_BIO_UNSUPPORTED, /* BLK_STS_NOTSUPP */
+	DMIO_BIO_UNSUPPORTED, /* BLK_STS_NOTSUPP, BLK_STS_INVAL */
 };
 
 /* One dm_io_*() call, after the op and flags were checked by the glue. */
@@ -122,9 +122,11 @@ struct dmio_job {
 /* ---- Implemented by the C++ engine, called from C. ---- */
 
 /*
- * Validates @job and, if it is good, issues all its bios.  Returns 0 when
- * the request was started (job->notify is then called exactly once, possibly
- * before this returns), or -DMIO_EINVAL with no I/O issued and no call.
+ * Validates @job and, if it is good, issues all its bios (none to a region
+ * past the end of its device: that region just gets its error bit).
+ * Returns 0 when the request was started (job->notify is then called
+ * exactly once, possibly before this returns), or -DMIO_EINVAL with no I/O
+ * issued and no call.
  */
 int dmio_engine_submit(const struct dmio_job *job);
 
@@ -183,6 +185,8 @@ void *dmio_bio_alloc_solo(void *bdev, unsigned long long sector,
 			  unsigned int nr_vecs, unsigned int opf,
 			  void **request_mem, struct dmio_bvec **vecs);
 void dmio_solo_release(void *bio);
+/* Zeroes @len bytes from @offset of @page (and the pages after it). */
+void dmio_zero(void *page, unsigned int offset, unsigned int len);
 /* The page @n pages after @page (a bio_vec may span contiguous pages). */
 void *dmio_nth_page(void *page, unsigned int n);
 /*

@@ -169,6 +169,20 @@ dmio_queue_set_op_limits(struct request_queue *q,
 #endif
 
 /*
+ * Whether a bio that ended with @status was refused as "not supported":
+ * BLK_STS_NOTSUPP, and BLK_STS_INVAL where the kernel has it (Linux 7.3's
+ * dm_io() counts both).
+ */
+static inline bool dmio_status_unsupported(blk_status_t status)
+{
+#ifdef DMIO_HAVE_BLK_STS_INVAL
+	if (status == BLK_STS_INVAL)
+		return true;
+#endif
+	return status == BLK_STS_NOTSUPP;
+}
+
+/*
  * KUnit, for the test module (which includes <kunit/test.h> first):
  * 6.1's KUNIT_ASSERT_FAILURE() is KUNIT_FAIL_AND_ABORT() since 6.4.
  */

@@ -24,6 +24,7 @@
 
 #include "dm-io.h"
 #include "dm-io-boundary.h"
+#include "dm-io-compat.h"
 #include "dm-io-glue.h"
 #include "dm-io-internal.h"
 #include "dm_io_trace.h"
@@ -202,6 +203,19 @@ void dmio_vm_invalidate(const void *addr, unsigned long long bytes)
 	}
 }
 
+void dmio_zero(void *page, unsigned int offset, unsigned int len)
+{
+	unsigned int n;
+
+	for (; len; offset += n, len -= n) {
+		n = min_t(unsigned int, len,
+			  PAGE_SIZE - offset_in_page(offset));
+		memzero_page(nth_page((struct page *)page,
+				      offset >> PAGE_SHIFT),
+			     offset_in_page(offset), n);
+	}
+}
+
 void *dmio_nth_page(void *page, unsigned int n)
 {
 	return nth_page((struct page *)page, n);
@@ -264,8 +278,9 @@ void dmio_endio(struct bio *bio)
 	int result = DMIO_BIO_OK;
 
 	if (unlikely(status != BLK_STS_OK)) {
-		result = status == BLK_STS_NOTSUPP ? DMIO_BIO_UNSUPPORTED :
-						     DMIO_BIO_FAILED;
+		result = dmio_status_unsupported(status) ?
+				 DMIO_BIO_UNSUPPORTED :
+				 DMIO_BIO_FAILED;
 		if (bio_op(bio) == REQ_OP_READ)
 			dmio_zero_fill(bio);
 	}

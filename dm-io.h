@@ -23,8 +23,10 @@
  * @count: number of 512-byte sectors; a region with count 0 is skipped
  *	(unless the request carries REQ_PREFLUSH, see dm_io_sync()).
  *
- * @sector and @count must be multiples of the device's logical block size
- * and the region must lie inside the device.
+ * Unless @count is 0 (then @sector is not used), @sector and @count must be
+ * multiples of the device's logical block size.  A region that lies, even
+ * partly, past the end of its device fails alone: it gets its error bit and
+ * no bio, and the request's other regions are done as usual.
  */
 struct io_region {
 	struct block_device *bdev;
@@ -80,16 +82,22 @@ void dm_io_put(unsigned int num_pages);
  * A WRITE sends the same bytes to every region; a region shorter than the
  * longest takes the prefix of the buffer.  Regions with count 0 are skipped,
  * except that a WRITE with REQ_PREFLUSH sends an empty flush to the device of
- * every region whose count is 0.  Each region is split into bios of up to
- * BIO_MAX_VECS segments, which the block layer cuts to its device's limits.
- * If a READ fails, the part of the buffer that the failed bios covered is
- * zero-filled, never left stale.
+ * every region whose count is 0 (its sector does not matter).  Each region
+ * is split into bios of up to BIO_MAX_VECS segments, which the block layer
+ * cuts to its device's limits.  If a READ fails, the part of the buffer that
+ * the failed bios covered is zero-filled, never left stale.
+ *
+ * A region that lies, even partly, past the end of its device gets its error
+ * bit and no bio (none of it is read or written), as the kernel's dm_io()
+ * reports a bio that the block layer fails there; a READ of it zero-fills
+ * the region's part of the buffer.  The other regions are done as usual.
  *
  * Bad input returns -EINVAL with no I/O issued: @num_regions of 0 or above
  * %DM_IO_MAX_REGIONS, READ with more than one region, an unknown op or flag,
- * a NULL @where, bdev or buffer, a region not aligned to its device's logical
- * block size or past its end, a misaligned @offset, or a buffer shorter than
- * the longest region.
+ * a NULL @where, bdev or buffer, a region (with a count) not aligned to its
+ * device's logical block size or ending beyond 2^64 bytes (sector + count
+ * above 2^55 - 1, which no device reaches), a misaligned @offset, or a
+ * buffer shorter than the longest region (past the end of its device or not).
  *
  * Context: process context; sleeps uninterruptibly until every bio is done.
  * Return: 0 on success, -EIO if any region failed, -EINVAL on bad input.
@@ -110,14 +118,38 @@ int dm_io_sync(unsigned int num_regions, const struct io_region *where,
  *	bitset (bit k set exactly when region k failed) and @context.
  * @context: passed to @fn.
  *
- * When the call returns 0, @fn is called exactly once: normally from the
- * completion of the last bio, which may be hard or soft interrupt context,
- * so @fn must not sleep; or, when no region has anything to do, from this
- * call before it returns.  @fn may free @context, issue more I/O or call
- * dm_io_put().  When the call returns an error, @fn is never called and no
- * I/O was issued.
+ * When the call returns 0, @fn is called exactly once, after the last bio
+ * of every region has completed, in whatever context completes that bio:
  *
- * Context: process context, may sleep (waits for reserve memory).
+ * - hard interrupt context (a driver's interrupt handler, an hrtimer:
+ *   NVMe, virtio-blk, null_blk irqmode=2);
+ * - soft interrupt context (blk-mq's completion softirq, a tasklet);
+ * - process context: a driver's thread or work item, or the calling task
+ *   before this call returns.  The latter happens on devices that complete
+ *   bios inside submit_bio() (brd, zram, pmem, null_blk irqmode=0), for a
+ *   bio the block layer fails at submission, and when no region has
+ *   anything to do (every count is 0 without REQ_PREFLUSH, or every region
+ *   lies past its device's end).  A request of one bio then calls back
+ *   from inside submit_bio(), where the bios of any submit_bio() are only
+ *   queued (current->bio_list) until the outermost one returns.
+ *
+ * In interrupt context too @fn may run before this call returns, when the
+ * last bio completes while the call is still at work.
+ *
+ * So @fn must not sleep, nor call what may: not dm_io_get() or
+ * dm_io_put(), not a synchronous call (which would wait for bios that
+ * cannot be issued), not another asynchronous call (which may wait for
+ * reserve memory).  It must not take a lock that the caller holds across
+ * the call, and a lock it shares with process context must be taken with
+ * interrupts disabled there (spin_lock_irqsave()).  It may free @context
+ * and the buffer (dm-io touches neither once it calls back: the request's
+ * memory is given back before @fn runs), complete a completion, end a bio,
+ * or queue work that does the rest in process context, as dm-raid1 does.
+ * When the call returns an error, @fn is never called and no I/O was
+ * issued.
+ *
+ * Context: process context, may sleep (waits for reserve memory); not
+ * from a callback.
  * Return: 0, or -EINVAL on bad input (see dm_io_sync(); a NULL @fn too).
  */
 int dm_io_async(unsigned int num_regions, const struct io_region *where,
@@ -150,10 +182,12 @@ int dm_io_sync_bvec(unsigned int num_regions, const struct io_region *where,
  * @where: as for dm_io_async().
  * @rw: as for dm_io_sync().
  * @bvec: as for dm_io_sync_bvec().
- * @fn: as for dm_io_async().
+ * @fn: as for dm_io_async(): called exactly once, in hard or soft
+ *	interrupt context or in process context, possibly before this call
+ *	returns; it must not sleep (see dm_io_async()).
  * @context: passed to @fn.
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; not from a callback.
  * Return: as for dm_io_async().
  */
 int dm_io_async_bvec(unsigned int num_regions, const struct io_region *where,
@@ -184,11 +218,13 @@ int dm_io_sync_vm(unsigned int num_regions, const struct io_region *where,
  * @where: as for dm_io_async().
  * @rw: as for dm_io_sync().
  * @data: as for dm_io_sync_vm().
- * @fn: as for dm_io_async(); after a READ the cache is invalidated before
- *	@fn runs.
+ * @fn: as for dm_io_async(): called exactly once, in hard or soft
+ *	interrupt context or in process context, possibly before this call
+ *	returns; it must not sleep (see dm_io_async()).  After a READ the
+ *	cache is invalidated before @fn runs.
  * @context: passed to @fn.
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; not from a callback.
  * Return: as for dm_io_async().
  */
 int dm_io_async_vm(unsigned int num_regions, const struct io_region *where,
@@ -202,9 +238,16 @@ struct dm_io_stats;
  * typedef dm_io_ext_notify_fn - completion of a dm_io_submit() request
  * @error_bits: bit k is set exactly when region k saw an I/O error.
  * @unsup_bits: bit k is set exactly when region k's device does not support
- *	the op (no bio was sent to it, or the device answered "not supported").
- *	A region never has both bits.
+ *	the op (no bio was sent to it, or the device answered "not supported")
+ *	and no bio of region k saw an I/O error.  A region never has both bits:
+ *	an error wins.
  * @context: &dm_io_ext_request.context.
+ *
+ * Called exactly once per asynchronous request, in the contexts and under
+ * the rules of dm_io_async()'s callback: hard or soft interrupt context or
+ * process context, possibly before dm_io_submit() returns; it must not
+ * sleep nor call dm-io (other than dm_io_stats_read()); it may free
+ * @context and the buffer.
  */
 typedef void (*dm_io_ext_notify_fn)(unsigned long error_bits,
 				    unsigned long unsup_bits, void *context);
@@ -284,8 +327,12 @@ struct dm_io_ext_request {
  * it, as blkdev_issue_discard() does) for discard,
  * bdev_write_zeroes_sectors() for write zeroes.  A region whose device does
  * not support the op gets its bit in the unsupported set and no bio; a bio
- * the device fails with BLK_STS_NOTSUPP does the same.  Unsupported is not
- * an error: the error bitset only has I/O errors.
+ * the device fails with BLK_STS_NOTSUPP or BLK_STS_INVAL (as Linux 7.3's
+ * dm_io() counts them) does the same, unless another bio of the region saw
+ * an I/O error: then the region has only its error bit.  Unsupported is not
+ * an error: the error bitset has I/O errors only (a region past the end of
+ * its device counts as one, whatever the op).  The classic calls report
+ * every status, BLK_STS_NOTSUPP and BLK_STS_INVAL too, as an error bit.
  *
  * When @req->notify is set the request is asynchronous: a return of 0 means
  * @req->notify is called exactly once, with the same contexts and rules as
@@ -295,12 +342,12 @@ struct dm_io_ext_request {
  * Bad input returns -EINVAL with no I/O issued and one ratelimited warning:
  * everything dm_io_sync() refuses, a NULL @req, an op other than the four,
  * a flag the op does not take, a buffer given for discard or write zeroes
- * (or missing for a READ or WRITE with data), an I/O priority class above
- * IOPRIO_CLASS_IDLE, and a region not aligned to its device's logical
- * block size.
+ * (or missing for a READ or WRITE with data), and an I/O priority class
+ * above IOPRIO_CLASS_IDLE.  Discard and write-zeroes regions are checked as
+ * data regions are: a region past the end of its device fails alone.
  *
- * Context: process context, may sleep; a synchronous request sleeps
- * uninterruptibly until every bio is done.
+ * Context: process context, may sleep, not from a callback; a synchronous
+ * request sleeps uninterruptibly until every bio is done.
  * Return: 0 on success (asynchronous: the request was started); -EIO if
  * any region failed; else -EOPNOTSUPP if any region was unsupported;
  * -EINVAL on bad input.

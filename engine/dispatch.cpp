@@ -21,6 +21,12 @@
 // limits for the op (as blkdev_issue_discard() cuts it), and a region whose
 // device does not support the op gets its bit in the unsupported set
 // without any bio.
+//
+// A region that lies (partly) past the end of its device fails alone: pass
+// one gives it its error bit, pass two sends it no bio (the block layer
+// would fail the bio, as it does the kernel's dm_io()'s), and the call's
+// other regions are done as usual.  Such a call takes the pooled path,
+// whose count the failed region never enters.
 
 #include "cursor.h"
 #include "dm-io-boundary.h"
@@ -32,11 +38,16 @@ namespace {
 
 constexpr unsigned int kSectorSize = 1u << DMIO_SECTOR_SHIFT;
 
+// The largest sector a region may end at: its bytes fit in 64 bits (no
+// block device is that large, so a region beyond it is bad input).
+constexpr unsigned long long kMaxSector = ~0ULL >> DMIO_SECTOR_SHIFT;
+
 // What pass one learnt about the call as a whole.
 struct JobFacts {
 	unsigned long long longest_bytes; // the buffer must hold this much
 	unsigned long long total_bytes; // all regions together
 	unsigned int block; // largest logical block size of the regions
+	unsigned long past_end; // bit k: region k is (partly) past its end
 };
 
 int invalid(const char *why, unsigned int region)
@@ -52,6 +63,7 @@ int invalid(const char *why, unsigned int region)
 	facts->longest_bytes = 0;
 	facts->total_bytes = 0;
 	facts->block = kSectorSize;
+	facts->past_end = 0;
 
 	for (unsigned int i = 0; i < job.nr_regions; i++) {
 		const dmio_region &r = job.regions[i];
@@ -60,12 +72,14 @@ int invalid(const char *why, unsigned int region)
 
 		if (!r.bdev)
 			return invalid("region has no block device", i);
+		// Skipped, or an empty flush: its sector is not used.
+		if (!r.count)
+			continue;
+		if (r.sector > kMaxSector || r.count > kMaxSector - r.sector)
+			return invalid("region ends beyond 2^64 bytes", i);
 		if (i)
 			dmio_bdev_query(r.bdev, &other);
 		const dmio_bdev_info &info = i ? other : job.first;
-		if (r.sector > info.nr_sectors ||
-		    r.count > info.nr_sectors - r.sector)
-			return invalid("region past the end of the device", i);
 
 		// Logical block sizes are powers of two (blk_queue_logical_block_size).
 		unsigned long long block_mask =
@@ -74,9 +88,10 @@ int invalid(const char *why, unsigned int region)
 			return invalid(
 				"region not aligned to the logical block size",
 				i);
+		if (r.sector > info.nr_sectors ||
+		    r.count > info.nr_sectors - r.sector)
+			facts->past_end |= 1UL << i;
 
-		if (!r.count)
-			continue;
 		facts->longest_bytes = kcxx::max(facts->longest_bytes,
 						 r.count << DMIO_SECTOR_SHIFT);
 		facts->total_bytes += r.count << DMIO_SECTOR_SHIFT;
@@ -131,6 +146,23 @@ fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
 	return n;
 }
 
+// Zeroes the first @bytes of @cursor's buffer: a READ of a region that
+// failed without a bio hands back zeros, as one whose bios failed does.
+template <typename Cursor>
+void zero_buffer(Cursor cursor, unsigned long long bytes)
+{
+	while (bytes) {
+		Segment seg = cursor.peek();
+		unsigned int len =
+			kcxx::min<unsigned long long>(seg.len, bytes);
+
+		if (seg.page) // else a vmalloc page went away: nothing to zero
+			dmio_zero(seg.page, seg.offset, len);
+		cursor.advance(len);
+		bytes -= len;
+	}
+}
+
 // The shape of the next bio of @cursor, with @bytes left in its region.
 template <typename Cursor>
 BioShape next_shape(const Cursor &cursor, unsigned long long bytes)
@@ -151,8 +183,8 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 		// A WRITE with REQ_PREFLUSH flushes the device of an empty
 		// region with one empty bio; otherwise the region is skipped.
 		if (job.is_write && job.is_preflush) {
-			void *bio = dmio_bio_alloc(r.bdev, r.sector, 0, job.opf,
-						   rq, index, &vecs);
+			void *bio = dmio_bio_alloc(r.bdev, 0, 0, job.opf, rq,
+						   index, &vecs);
 			if (job.ioprio)
 				dmio_bio_set_ioprio(bio, job.ioprio);
 			rq->add_bio();
@@ -296,7 +328,7 @@ template <typename Cursor>
 		}
 	}
 
-	if (job.nr_regions == 1 && facts.longest_bytes &&
+	if (job.nr_regions == 1 && facts.longest_bytes && !facts.past_end &&
 	    job.op == DMIO_OP_RW) {
 		BioShape shape = next_shape(start, facts.longest_bytes);
 		if (shape.bytes == facts.longest_bytes) {
@@ -313,8 +345,16 @@ template <typename Cursor>
 
 	if (job.hooks)
 		dmio_request_start(&job, rq, facts.total_bytes);
+	if (facts.past_end) {
+		rq->fail_regions(facts.past_end);
+		// A READ has one region, and the buffer holds all of it.
+		if (job.op == DMIO_OP_RW && !job.is_write)
+			zero_buffer(start, facts.longest_bytes);
+	}
 	dmio_plug_start(plug);
 	for (unsigned int i = 0; i < job.nr_regions; i++) {
+		if (facts.past_end & (1UL << i))
+			continue;
 		if (job.op == DMIO_OP_RW)
 			dispatch_region(rq, job, i, start);
 		else

@@ -17,7 +17,8 @@ namespace dmio {
 	// Last reference: every bio is done and every error bit is visible
 	// (each bio_done() ORs its bit before its release decrement).
 	unsigned long error_bits = error_bits_.load_acquire();
-	unsigned long unsup_bits = unsup_bits_.load_acquire();
+	// An error wins: a region is never both failed and unsupported.
+	unsigned long unsup_bits = unsup_bits_.load_acquire() & ~error_bits;
 	dmio_notify_fn notify = notify_;
 	dmio_ext_notify_fn ext_notify = ext_notify_;
 	void *context = context_;

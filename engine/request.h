@@ -10,8 +10,15 @@
 // with one reference held by the submitter; every bio takes one more before
 // it is submitted.  Whoever drops the last reference reads the bitsets,
 // gives the memory back (to the pool, or by releasing the solo bio) and only
-// then calls the notify function, so the callback may free its context,
-// issue new I/O or shrink the pool.
+// then calls the notify function, so the callback may free its context and
+// the buffer: nothing of the request is touched once it is called.  The
+// callback runs wherever the last bio completes (hard or soft interrupt,
+// or inside the submitting call), so it must not sleep (dm-io.h).
+//
+// A region has at most one of the two bits: one whose bios ended with an
+// error and with "not supported" (a region split into several bios) is
+// reported failed.  The last reference clears such bits from the
+// unsupported set, so no bio pays for it.
 #pragma once
 
 #include "dm-io-boundary.h"
@@ -50,7 +57,13 @@ public:
 	// Marks @region failed without a bio (it could not be issued).
 	void fail_region(unsigned int region)
 	{
-		error_bits_.or_relaxed(1UL << region);
+		fail_regions(1UL << region);
+	}
+
+	// Marks the regions in @bits failed without a bio.
+	void fail_regions(unsigned long bits)
+	{
+		error_bits_.or_relaxed(bits);
 	}
 
 	// Marks @region's op unsupported by its device.

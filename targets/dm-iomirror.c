@@ -101,21 +101,6 @@ static void iom_fail_leg(struct iom *m, unsigned int leg)
 			    m->legs[leg].dev->name);
 }
 
-/*
- * Whether @leg's device still holds [@sector, +@count) of the target.  The
- * constructor checked that, but a leg's device can shrink under the mirror
- * (a dm table reloaded smaller, a resized disk), and dm-io would then refuse
- * the whole request: such a leg is failed like one that returned an error.
- */
-static bool iom_leg_holds(struct iom *m, unsigned int leg, sector_t sector,
-			  sector_t count)
-{
-	sector_t size = bdev_nr_sectors(m->legs[leg].dev->bdev);
-	sector_t start = m->legs[leg].offset + sector;
-
-	return start <= size && count <= size - start;
-}
-
 static void iom_end_io(struct iom_io *io, blk_status_t status)
 {
 	struct bio *bio = io->bio;
@@ -193,17 +178,12 @@ static void iom_submit_read(struct iom_io *io)
 	struct io_region where;
 	int leg, r;
 
-	for (;;) {
-		leg = iom_pick_read_leg(m, io->tried);
-		if (leg < 0) {
-			iom_end_io(io, BLK_STS_IOERR);
-			return;
-		}
-		io->tried |= BIT(leg);
-		if (iom_leg_holds(m, leg, io->sector, bio_sectors(bio)))
-			break;
-		iom_fail_leg(m, leg);
+	leg = iom_pick_read_leg(m, io->tried);
+	if (leg < 0) {
+		iom_end_io(io, BLK_STS_IOERR);
+		return;
 	}
+	io->tried |= BIT(leg);
 	io->leg = leg;
 	atomic64_inc(&m->legs[leg].reads);
 
@@ -270,19 +250,17 @@ static void iom_submit_write(struct iom_io *io)
 	struct iom *m = io->m;
 	struct bio *bio = io->bio;
 	struct io_region *where = io->where;
-	unsigned long legs, all;
+	unsigned long legs;
 	unsigned int leg, n = 0;
 	int r;
 
-	all = (iom_all_legs(m) & ~READ_ONCE(m->dead)) |
-	      READ_ONCE(m->recovering);
-	legs = all;
-	for_each_set_bit(leg, &all, m->nr_legs) {
-		if (!iom_leg_holds(m, leg, io->sector, bio_sectors(bio))) {
-			iom_fail_leg(m, leg);
-			legs &= ~BIT(leg);
-		}
-	}
+	/*
+	 * A leg whose device shrank under the mirror (a table reloaded
+	 * smaller, a resized disk) gets its error bit from dm-io, like one
+	 * that returned an error.
+	 */
+	legs = (iom_all_legs(m) & ~READ_ONCE(m->dead)) |
+	       READ_ONCE(m->recovering);
 	if (!(legs & ~READ_ONCE(m->recovering))) {
 		iom_write_finished(m);
 		iom_end_io(io, BLK_STS_IOERR);
@@ -361,21 +339,17 @@ static int iom_copy_chunk(struct iom *m, unsigned int leg, sector_t sector,
 		src = iom_pick_read_leg(m, READ_ONCE(m->recovering));
 		if (src < 0)
 			return -EIO;
-		if (iom_leg_holds(m, src, sector, count)) {
-			from.bdev = m->legs[src].dev->bdev;
-			from.sector = m->legs[src].offset + sector;
-			from.count = count;
-			r = dm_io_sync_vm(1, &from, REQ_OP_READ, buf, &bits);
-			if (!r)
-				break;
-			if (r != -EIO)
-				return r;
-		}
+		from.bdev = m->legs[src].dev->bdev;
+		from.sector = m->legs[src].offset + sector;
+		from.count = count;
+		r = dm_io_sync_vm(1, &from, REQ_OP_READ, buf, &bits);
+		if (!r)
+			break;
+		if (r != -EIO)
+			return r;
 		iom_fail_leg(m, src);
 	}
 
-	if (!iom_leg_holds(m, leg, sector, count))
-		return -EIO;
 	to.bdev = m->legs[leg].dev->bdev;
 	to.sector = m->legs[leg].offset + sector;
 	to.count = count;

@@ -5,8 +5,10 @@
  * limits (bio_split_to_limits(): dm-io, like the kernel's dm_io(), leaves
  * that to the block layer), then logs each piece's op and flags, sector,
  * size and number of bio_vecs, and completes it with success or an error
- * chosen by the case, either at once or when the case releases it (held
- * bios are released newest first).
+ * chosen by the case (BLK_STS_IOERR, or another status for a second range
+ * of sectors), either at once, from a tasklet (so in soft interrupt
+ * context, as blk-mq completes a request on another CPU's softirq), or when
+ * the case releases it (held bios are released newest first).
  *
  * Discard and write zeroes zero the range they cover; the recorder
  * supports them only while a case sets limits for them
@@ -37,11 +39,12 @@ static void dmio_rec_submit_bio(struct bio *bio)
 	struct dmio_rec_bio r = {};
 	struct bvec_iter iter;
 	struct bio_vec bv;
+	blk_status_t status = BLK_STS_IOERR;
 	unsigned long flags;
 	enum req_op op;
 	sector_t end;
 	u8 *dev;
-	bool hold;
+	bool hold, soft;
 
 	/* The rest, if any, comes back through submit_bio_noacct(). */
 	bio = bio_split_to_limits(bio);
@@ -62,6 +65,11 @@ static void dmio_rec_submit_bio(struct bio *bio)
 	spin_lock_irqsave(&rec->lock, flags);
 	r.failed = rec->fail_all ||
 		   (r.size && r.sector < rec->fail_hi && end > rec->fail_lo);
+	if (!r.failed && r.size && r.sector < rec->status_hi &&
+	    end > rec->status_lo) {
+		r.failed = true;
+		status = rec->status;
+	}
 	spin_unlock_irqrestore(&rec->lock, flags);
 
 	/* Data moves now; a failed READ leaves junk (DMIO_GUARD) behind. */
@@ -90,20 +98,40 @@ static void dmio_rec_submit_bio(struct bio *bio)
 	    op != REQ_OP_WRITE_ZEROES)
 		bio->bi_status = BLK_STS_NOTSUPP;
 	else if (r.failed)
-		bio->bi_status = BLK_STS_IOERR;
+		bio->bi_status = status;
 
 	spin_lock_irqsave(&rec->lock, flags);
 	if (rec->nr < DMIO_REC_LOG)
 		rec->log[rec->nr] = r;
 	rec->nr++;
 	hold = rec->hold;
+	soft = !hold && rec->soft;
 	if (hold) {
 		bio_list_add_head(&rec->held, bio);
 		rec->nr_held++;
+	} else if (soft) {
+		bio_list_add(&rec->soft_done, bio);
 	}
 	spin_unlock_irqrestore(&rec->lock, flags);
 
-	if (!hold)
+	if (soft)
+		tasklet_schedule(&rec->tasklet);
+	else if (!hold)
+		bio_endio(bio);
+}
+
+/* Soft interrupt context: completes the bios queued for the tasklet. */
+static void dmio_rec_tasklet(struct tasklet_struct *t)
+{
+	struct dmio_rec *rec = from_tasklet(rec, t, tasklet);
+	struct bio_list done;
+	struct bio *bio;
+
+	spin_lock_irq(&rec->lock);
+	done = rec->soft_done;
+	bio_list_init(&rec->soft_done);
+	spin_unlock_irq(&rec->lock);
+	while ((bio = bio_list_pop(&done)))
 		bio_endio(bio);
 }
 
@@ -128,11 +156,33 @@ void dmio_rec_fail(struct dmio_rec *rec, bool all, sector_t lo, sector_t hi)
 	spin_unlock_irq(&rec->lock);
 }
 
+/*
+ * Data bios touching sectors [@lo, @hi) that dmio_rec_fail() does not fail
+ * end with @status (not BLK_STS_OK), or, for lo == hi, none does.
+ */
+void dmio_rec_fail_status(struct dmio_rec *rec, sector_t lo, sector_t hi,
+			  blk_status_t status)
+{
+	spin_lock_irq(&rec->lock);
+	rec->status_lo = lo;
+	rec->status_hi = hi;
+	rec->status = status;
+	spin_unlock_irq(&rec->lock);
+}
+
 /* Keeps the bios that arrive from now on, or completes them at once. */
 void dmio_rec_hold(struct dmio_rec *rec, bool hold)
 {
 	spin_lock_irq(&rec->lock);
 	rec->hold = hold;
+	spin_unlock_irq(&rec->lock);
+}
+
+/* Completes the bios that arrive from now on from a tasklet, or at once. */
+void dmio_rec_softirq(struct dmio_rec *rec, bool soft)
+{
+	spin_lock_irq(&rec->lock);
+	rec->soft = soft;
 	spin_unlock_irq(&rec->lock);
 }
 
@@ -212,6 +262,8 @@ int dmio_rec_suite_init(struct kunit_suite *suite)
 		return -ENOMEM;
 	spin_lock_init(&rec->lock);
 	bio_list_init(&rec->held);
+	bio_list_init(&rec->soft_done);
+	tasklet_setup(&rec->tasklet, dmio_rec_tasklet);
 	rec->store = vzalloc(DMIO_REC_SECTORS << SECTOR_SHIFT);
 	rec->log = kvcalloc(DMIO_REC_LOG, sizeof(*rec->log), GFP_KERNEL);
 	if (!rec->store || !rec->log)
@@ -251,6 +303,8 @@ void dmio_rec_suite_exit(struct kunit_suite *suite)
 		return;
 	dmio_rec_hold(rec, false);
 	dmio_rec_release(rec, UINT_MAX);
+	dmio_rec_softirq(rec, false);
+	tasklet_kill(&rec->tasklet); /* waits for a queued run */
 	del_gendisk(rec->disk);
 	put_disk(rec->disk);
 	dmio_rec_dev = NULL;
@@ -267,7 +321,9 @@ int dmio_rec_test_init(struct kunit *test)
 		return -ENODEV;
 	dmio_rec_clear(rec);
 	dmio_rec_hold(rec, false);
+	dmio_rec_softirq(rec, false);
 	dmio_rec_fail(rec, false, 0, 0);
+	dmio_rec_fail_status(rec, 0, 0, BLK_STS_IOERR);
 	test->priv = rec;
 	return dmio_rec_limits(rec, DMIO_PAGE_SECTORS, BLK_MAX_SEGMENTS);
 }

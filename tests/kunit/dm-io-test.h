@@ -13,6 +13,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/completion.h>
+#include <linux/interrupt.h>
 #include <linux/spinlock.h>
 
 #include "dm-io.h"
@@ -205,9 +206,15 @@ struct dmio_rec {
 	bool hold; /* keep bios instead of completing them */
 	struct bio_list held; /* newest first */
 	unsigned int nr_held;
+	bool soft; /* complete bios from a tasklet (softirq) */
+	struct bio_list soft_done; /* for the tasklet, oldest first */
+	struct tasklet_struct tasklet;
 	bool fail_all;
 	sector_t fail_lo; /* data bios touching [lo, hi) fail */
 	sector_t fail_hi;
+	sector_t status_lo; /* else those touching [lo, hi) end with status */
+	sector_t status_hi;
+	blk_status_t status;
 };
 
 /* dm-io's counters count during a suite with these (or the recorder's). */
@@ -220,7 +227,10 @@ void dmio_rec_test_exit(struct kunit *test);
 int dmio_rec_limits(struct dmio_rec *rec, unsigned int max_sectors,
 		    unsigned short max_segments);
 void dmio_rec_fail(struct dmio_rec *rec, bool all, sector_t lo, sector_t hi);
+void dmio_rec_fail_status(struct dmio_rec *rec, sector_t lo, sector_t hi,
+			  blk_status_t status);
 void dmio_rec_hold(struct dmio_rec *rec, bool hold);
+void dmio_rec_softirq(struct dmio_rec *rec, bool soft);
 unsigned int dmio_rec_release(struct dmio_rec *rec, unsigned int max);
 bool dmio_rec_wait_held(struct dmio_rec *rec, unsigned int nr);
 void dmio_rec_clear(struct dmio_rec *rec);
@@ -242,5 +252,7 @@ extern struct kunit_suite dmio_pool_suite;
 extern struct kunit_suite dmio_invalid_suite;
 extern struct kunit_suite dmio_ext_suite;
 extern struct kunit_suite dmio_fault_suite;
+extern struct kunit_suite dmio_fail_alone_suite;
+extern struct kunit_suite dmio_context_suite;
 
 #endif /* DMIO_TEST_H */
