@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dm-io-compat.h - the block-layer API differences between the kernels
- * dm-io builds for (Linux 6.1 and 6.12), in one place.  Code elsewhere
+ * dm-io-compat.h - the kernel API differences between the kernels dm-io
+ * builds for (Linux 6.1, 6.12 and 7.3), in one place.  Code elsewhere
  * calls these and never tests a kernel version or feature itself.
  *
  * Which branch is taken is decided by scripts/dmio-compat.mk, which looks
@@ -166,6 +166,34 @@ dmio_queue_set_op_limits(struct request_queue *q,
 	blk_queue_max_write_zeroes_sectors(q, max_write_zeroes_sectors);
 	return 0;
 }
+#endif
+
+/*
+ * The symbol namespace of dm-io-internal.h in the form EXPORT_SYMBOL_NS*()
+ * and MODULE_IMPORT_NS() take: a bare name they stringify up to 6.12, a
+ * string literal since 6.13.
+ */
+#ifdef DMIO_HAVE_NS_STRINGIFY
+#define DMIO_NS_INTERNAL DM_IO_INTERNAL
+#else
+#define DMIO_NS_INTERNAL "DM_IO_INTERNAL"
+#endif
+
+/*
+ * The page @n pages after @page inside one bio_vec: nth_page() up to 7.2;
+ * 7.3 keeps such pages contiguous in the memory map and dropped it.
+ */
+#ifdef DMIO_HAVE_NTH_PAGE
+#define dmio_bvec_nth_page(page, n) nth_page(page, n)
+#else
+#define dmio_bvec_nth_page(page, n) ((page) + (n))
+#endif
+
+/* Bytes of the current bio_vec already done (bi_offset since 7.3). */
+#ifdef DMIO_HAVE_BI_BVEC_DONE
+#define dmio_iter_bvec_done(iter) ((iter)->bi_bvec_done)
+#else
+#define dmio_iter_bvec_done(iter) ((iter)->bi_offset)
 #endif
 
 /*

@@ -30,6 +30,15 @@ dmio-have = $(if $(shell grep -qsE '$(2)' $(srctree)/include/$(1) && echo y),-D$
 # changed with queue_limits_start_update()/queue_limits_commit_update();
 # before, by blk_queue_*() calls on the live queue (6.9-6.10 are not
 # supported).
+# DMIO_HAVE_NS_STRINGIFY (up to 6.12): EXPORT_SYMBOL_NS*() and
+# MODULE_IMPORT_NS() take a bare name and stringify it; since 6.13 a string.
+# DMIO_HAVE_NTH_PAGE (up to 7.2): nth_page(), for the pages of one bio_vec;
+# 7.3 dropped it, as those are contiguous in the memory map (page + n).
+# DMIO_HAVE_BI_BVEC_DONE (up to 7.2): struct bvec_iter's bi_bvec_done,
+# bi_offset since 7.3.
 dmio-compat-flags := -DDMIO_COMPAT_DETECTED \
 	$(call dmio-have,linux/blkdev.h,bdev_file_open_by_path,DMIO_HAVE_BDEV_FILE) \
-	$(call dmio-have,linux/blkdev.h,BLK_FEAT_WRITE_CACHE,DMIO_HAVE_BLK_FEAT)
+	$(call dmio-have,linux/blkdev.h,BLK_FEAT_WRITE_CACHE,DMIO_HAVE_BLK_FEAT) \
+	$(call dmio-have,linux/module.h,define MODULE_IMPORT_NS.*__stringify,DMIO_HAVE_NS_STRINGIFY) \
+	$(call dmio-have,linux/mm.h,define nth_page\b,DMIO_HAVE_NTH_PAGE) \
+	$(call dmio-have,linux/bvec.h,bi_bvec_done;,DMIO_HAVE_BI_BVEC_DONE)
