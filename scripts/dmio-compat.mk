@@ -42,3 +42,13 @@ dmio-compat-flags := -DDMIO_COMPAT_DETECTED \
 	$(call dmio-have,linux/module.h,define MODULE_IMPORT_NS.*__stringify,DMIO_HAVE_NS_STRINGIFY) \
 	$(call dmio-have,linux/mm.h,define nth_page\b,DMIO_HAVE_NTH_PAGE) \
 	$(call dmio-have,linux/bvec.h,bi_bvec_done;,DMIO_HAVE_BI_BVEC_DONE)
+
+# DMIO_PAGE_SHIFT: the kernel's PAGE_SHIFT, which the C++ engine cannot get
+# from <asm/page.h> (dm-io-boundary.h; dm-io.c asserts it is PAGE_SHIFT).
+# From the kernel's .config: CONFIG_PAGE_SHIFT (6.9+), else the arm64 and
+# powerpc options of older kernels, else 12 on x86 and UML (4 KiB only).
+# Unknown (another architecture of an older kernel, or no .config read):
+# unset, and dm-io-boundary.h stops the build.
+dmio-page-shift := $(or $(CONFIG_PAGE_SHIFT),$(CONFIG_ARM64_PAGE_SHIFT), \
+	$(CONFIG_PPC_PAGE_SHIFT),$(if $(filter x86 um,$(SRCARCH)),12))
+dmio-compat-flags += $(if $(dmio-page-shift),-DDMIO_PAGE_SHIFT=$(dmio-page-shift))
