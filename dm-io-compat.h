@@ -13,6 +13,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 
 #ifndef DMIO_COMPAT_DETECTED
 #error "dm-io-compat.h needs ccflags-y += $(dmio-compat-flags) (scripts/dmio-compat.mk)"
@@ -27,6 +28,29 @@ struct dmio_bdev_ref {
 	void *handle;
 };
 
+/*
+ * The statement after it looks paths up in init's file system: since 7.3 a
+ * kernel thread (a KUnit case) resolves them in an empty root otherwise.
+ */
+#ifdef DMIO_HAVE_INIT_FS_SCOPE
+#include <linux/fs_struct.h>
+#define dmio_with_init_fs() scoped_with_init_fs()
+#else
+#define dmio_with_init_fs()
+#endif
+
+/* filp_open() of @path, from a kernel thread too. */
+static inline struct file *dmio_filp_open(const char *path, int flags)
+{
+	struct file *f;
+
+	dmio_with_init_fs()
+	{
+		f = filp_open(path, flags, 0);
+	}
+	return f;
+}
+
 #ifdef DMIO_HAVE_BDEV_FILE
 #include <linux/file.h>
 
@@ -34,9 +58,13 @@ struct dmio_bdev_ref {
 static inline int dmio_bdev_open(const char *path, void *holder,
 				 struct dmio_bdev_ref *ref)
 {
-	struct file *f = bdev_file_open_by_path(path,
-						BLK_OPEN_READ | BLK_OPEN_WRITE,
-						holder, NULL);
+	struct file *f;
+
+	dmio_with_init_fs()
+	{
+		f = bdev_file_open_by_path(path, BLK_OPEN_READ | BLK_OPEN_WRITE,
+					   holder, NULL);
+	}
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);

@@ -36,12 +36,15 @@ dmio-have = $(if $(shell grep -qsE '$(2)' $(srctree)/include/$(1) && echo y),-D$
 # 7.3 dropped it, as those are contiguous in the memory map (page + n).
 # DMIO_HAVE_BI_BVEC_DONE (up to 7.2): struct bvec_iter's bi_bvec_done,
 # bi_offset since 7.3.
+# DMIO_HAVE_INIT_FS_SCOPE (7.3): a kernel thread resolves paths in an empty
+# root unless it borrows init's with scoped_with_init_fs().
 dmio-compat-flags := -DDMIO_COMPAT_DETECTED \
 	$(call dmio-have,linux/blkdev.h,bdev_file_open_by_path,DMIO_HAVE_BDEV_FILE) \
 	$(call dmio-have,linux/blkdev.h,BLK_FEAT_WRITE_CACHE,DMIO_HAVE_BLK_FEAT) \
 	$(call dmio-have,linux/module.h,define MODULE_IMPORT_NS.*__stringify,DMIO_HAVE_NS_STRINGIFY) \
 	$(call dmio-have,linux/mm.h,define nth_page\b,DMIO_HAVE_NTH_PAGE) \
-	$(call dmio-have,linux/bvec.h,bi_bvec_done;,DMIO_HAVE_BI_BVEC_DONE)
+	$(call dmio-have,linux/bvec.h,bi_bvec_done;,DMIO_HAVE_BI_BVEC_DONE) \
+	$(call dmio-have,linux/fs_struct.h,define scoped_with_init_fs,DMIO_HAVE_INIT_FS_SCOPE)
 
 # DMIO_PAGE_SHIFT: the kernel's PAGE_SHIFT, which the C++ engine cannot get
 # from <asm/page.h> (dm-io-boundary.h; dm-io.c asserts it is PAGE_SHIFT).
