@@ -8,7 +8,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
 # The kernel series the test suite builds and boots (scripts/lib.sh): 6.1
-# (the default) or 6.12, e.g. "make check KVER=6.12".  Unset, "make check"
+# (the default) or 6.12, e.g. "make check KVER=6.12"; 7.3 for the base UML
+# leg only ("make check-uml KVER=7.3").  Unset, "make check"
 # runs the 6.1 legs and the 6.12 base UML and QEMU legs.
 export KVER
 

@@ -17,9 +17,15 @@
 #ifndef DMIO_BOUNDARY_H
 #define DMIO_BOUNDARY_H
 
-/* Kernel constants the engine needs (checked in dm-io.c). */
-#define DMIO_PAGE_SHIFT 12
-#define DMIO_PAGE_SIZE 4096u
+/*
+ * Kernel constants the engine needs (checked in dm-io.c).  The page size
+ * is the kernel's: DMIO_PAGE_SHIFT comes from its .config, through
+ * scripts/dmio-compat.mk on the compiler's command line.
+ */
+#ifndef DMIO_PAGE_SHIFT
+#error "DMIO_PAGE_SHIFT is not set: build with scripts/dmio-compat.mk's $(dmio-compat-flags)"
+#endif
+#define DMIO_PAGE_SIZE (1u << (DMIO_PAGE_SHIFT))
 #define DMIO_SECTOR_SHIFT 9
 #define DMIO_BIO_MAX_VECS 256u
 /* Largest bio dm-io builds (bi_size is 32 bits; a multiple of any block). */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dm-io-compat.h - the block-layer API differences between the kernels
- * dm-io builds for (Linux 6.1 and 6.12), in one place.  Code elsewhere
+ * dm-io-compat.h - the kernel API differences between the kernels dm-io
+ * builds for (Linux 6.1, 6.12 and 7.3), in one place.  Code elsewhere
  * calls these and never tests a kernel version or feature itself.
  *
  * Which branch is taken is decided by scripts/dmio-compat.mk, which looks
@@ -13,6 +13,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 
 #ifndef DMIO_COMPAT_DETECTED
 #error "dm-io-compat.h needs ccflags-y += $(dmio-compat-flags) (scripts/dmio-compat.mk)"
@@ -27,6 +28,29 @@ struct dmio_bdev_ref {
 	void *handle;
 };
 
+/*
+ * The statement after it looks paths up in init's file system: since 7.3 a
+ * kernel thread (a KUnit case) resolves them in an empty root otherwise.
+ */
+#ifdef DMIO_HAVE_INIT_FS_SCOPE
+#include <linux/fs_struct.h>
+#define dmio_with_init_fs() scoped_with_init_fs()
+#else
+#define dmio_with_init_fs()
+#endif
+
+/* filp_open() of @path, from a kernel thread too. */
+static inline struct file *dmio_filp_open(const char *path, int flags)
+{
+	struct file *f;
+
+	dmio_with_init_fs()
+	{
+		f = filp_open(path, flags, 0);
+	}
+	return f;
+}
+
 #ifdef DMIO_HAVE_BDEV_FILE
 #include <linux/file.h>
 
@@ -34,9 +58,13 @@ struct dmio_bdev_ref {
 static inline int dmio_bdev_open(const char *path, void *holder,
 				 struct dmio_bdev_ref *ref)
 {
-	struct file *f = bdev_file_open_by_path(path,
-						BLK_OPEN_READ | BLK_OPEN_WRITE,
-						holder, NULL);
+	struct file *f;
+
+	dmio_with_init_fs()
+	{
+		f = bdev_file_open_by_path(path, BLK_OPEN_READ | BLK_OPEN_WRITE,
+					   holder, NULL);
+	}
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -166,6 +194,34 @@ dmio_queue_set_op_limits(struct request_queue *q,
 	blk_queue_max_write_zeroes_sectors(q, max_write_zeroes_sectors);
 	return 0;
 }
+#endif
+
+/*
+ * The symbol namespace of dm-io-internal.h in the form EXPORT_SYMBOL_NS*()
+ * and MODULE_IMPORT_NS() take: a bare name they stringify up to 6.12, a
+ * string literal since 6.13.
+ */
+#ifdef DMIO_HAVE_NS_STRINGIFY
+#define DMIO_NS_INTERNAL DM_IO_INTERNAL
+#else
+#define DMIO_NS_INTERNAL "DM_IO_INTERNAL"
+#endif
+
+/*
+ * The page @n pages after @page inside one bio_vec: nth_page() up to 7.2;
+ * 7.3 keeps such pages contiguous in the memory map and dropped it.
+ */
+#ifdef DMIO_HAVE_NTH_PAGE
+#define dmio_bvec_nth_page(page, n) nth_page(page, n)
+#else
+#define dmio_bvec_nth_page(page, n) ((page) + (n))
+#endif
+
+/* Bytes of the current bio_vec already done (bi_offset since 7.3). */
+#ifdef DMIO_HAVE_BI_BVEC_DONE
+#define dmio_iter_bvec_done(iter) ((iter)->bi_bvec_done)
+#else
+#define dmio_iter_bvec_done(iter) ((iter)->bi_offset)
 #endif
 
 /*

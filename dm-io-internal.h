@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * dm-io internals exported for the project's own tests only, in the symbol
- * namespace DM_IO_INTERNAL (a test module says MODULE_IMPORT_NS(DM_IO_INTERNAL)).
+ * namespace DM_IO_INTERNAL (a test module says
+ * MODULE_IMPORT_NS(DMIO_NS_INTERNAL), dm-io-compat.h).
  * Not part of the API: targets use dm-io.h.
  */
 #ifndef DMIO_DM_IO_INTERNAL_H

@@ -18,6 +18,7 @@
 
 #include "dm-io.h"
 #include "dm-io-boundary.h"
+#include "dm-io-compat.h"
 #include "dm-io-glue.h"
 #include "dm-io-internal.h"
 
@@ -203,7 +204,7 @@ unsigned int dmio_reserve_requests(void)
 	mutex_unlock(&dmio_reserve_lock);
 	return requests;
 }
-EXPORT_SYMBOL_NS_GPL(dmio_reserve_requests, DM_IO_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(dmio_reserve_requests, DMIO_NS_INTERNAL);
 
 unsigned int dmio_reserved_pages(void)
 {
@@ -214,4 +215,4 @@ unsigned int dmio_reserved_pages(void)
 	mutex_unlock(&dmio_reserve_lock);
 	return pages;
 }
-EXPORT_SYMBOL_NS_GPL(dmio_reserved_pages, DM_IO_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(dmio_reserved_pages, DMIO_NS_INTERNAL);

@@ -57,7 +57,7 @@ DMIO_SAME_OFFSET(struct dmio_region, sector, struct io_region, sector);
 DMIO_SAME_SIZE(struct dmio_region, sector, struct io_region, sector);
 DMIO_SAME_OFFSET(struct dmio_region, count, struct io_region, count);
 DMIO_SAME_SIZE(struct dmio_region, count, struct io_region, count);
-static_assert(__same_type(dmio_notify_fn, io_notify_fn));
+static_assert(__same_type(dmio_notify_fn, dm_io_notify_fn));
 static_assert(__same_type(dmio_ext_notify_fn, dm_io_ext_notify_fn));
 static_assert(sizeof(unsigned int) == sizeof(blk_opf_t));
 static_assert(sizeof(unsigned long long) == sizeof(u64));
@@ -210,7 +210,7 @@ void dmio_zero(void *page, unsigned int offset, unsigned int len)
 	for (; len; offset += n, len -= n) {
 		n = min_t(unsigned int, len,
 			  PAGE_SIZE - offset_in_page(offset));
-		memzero_page(nth_page((struct page *)page,
+		memzero_page(dmio_bvec_nth_page((struct page *)page,
 				      offset >> PAGE_SHIFT),
 			     offset_in_page(offset), n);
 	}
@@ -218,7 +218,7 @@ void dmio_zero(void *page, unsigned int offset, unsigned int len)
 
 void *dmio_nth_page(void *page, unsigned int n)
 {
-	return nth_page((struct page *)page, n);
+	return dmio_bvec_nth_page((struct page *)page, n);
 }
 
 /*
@@ -353,7 +353,7 @@ static __always_inline int dmio_submit(struct dmio_job *job)
 	return r;
 }
 
-static __always_inline int dmio_async(struct dmio_job *job, io_notify_fn fn,
+static __always_inline int dmio_async(struct dmio_job *job, dm_io_notify_fn fn,
 				      void *context)
 {
 	if (!fn)
@@ -541,7 +541,7 @@ EXPORT_SYMBOL_GPL(dm_io_sync);
 
 int dm_io_async(unsigned int num_regions, const struct io_region *where,
 		blk_opf_t rw, struct page_list *pl, unsigned int offset,
-		io_notify_fn fn, void *context)
+		dm_io_notify_fn fn, void *context)
 {
 	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
@@ -570,8 +570,8 @@ int dm_io_sync_bvec(unsigned int num_regions, const struct io_region *where,
 EXPORT_SYMBOL_GPL(dm_io_sync_bvec);
 
 int dm_io_async_bvec(unsigned int num_regions, const struct io_region *where,
-		     blk_opf_t rw, const struct bio_vec *bvec, io_notify_fn fn,
-		     void *context)
+		     blk_opf_t rw, const struct bio_vec *bvec,
+		     dm_io_notify_fn fn, void *context)
 {
 	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
@@ -597,7 +597,7 @@ int dm_io_sync_vm(unsigned int num_regions, const struct io_region *where,
 EXPORT_SYMBOL_GPL(dm_io_sync_vm);
 
 int dm_io_async_vm(unsigned int num_regions, const struct io_region *where,
-		   blk_opf_t rw, void *data, io_notify_fn fn, void *context)
+		   blk_opf_t rw, void *data, dm_io_notify_fn fn, void *context)
 {
 	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
@@ -624,31 +624,31 @@ void dmio_counters_enable(void)
 {
 	static_branch_inc(&dmio_counting);
 }
-EXPORT_SYMBOL_NS_GPL(dmio_counters_enable, DM_IO_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(dmio_counters_enable, DMIO_NS_INTERNAL);
 
 void dmio_counters_disable(void)
 {
 	static_branch_dec(&dmio_counting);
 }
-EXPORT_SYMBOL_NS_GPL(dmio_counters_disable, DM_IO_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(dmio_counters_disable, DMIO_NS_INTERNAL);
 
 u64 dmio_bios_submitted(void)
 {
 	return DMIO_COUNTER_SUM(bios);
 }
-EXPORT_SYMBOL_NS_GPL(dmio_bios_submitted, DM_IO_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(dmio_bios_submitted, DMIO_NS_INTERNAL);
 
 u64 dmio_requests_started(void)
 {
 	return DMIO_COUNTER_SUM(requests_started);
 }
-EXPORT_SYMBOL_NS_GPL(dmio_requests_started, DM_IO_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(dmio_requests_started, DMIO_NS_INTERNAL);
 
 u64 dmio_requests_completed(void)
 {
 	return DMIO_COUNTER_SUM(requests_completed);
 }
-EXPORT_SYMBOL_NS_GPL(dmio_requests_completed, DM_IO_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(dmio_requests_completed, DMIO_NS_INTERNAL);
 
 static int __init dmio_init(void)
 {

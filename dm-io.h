@@ -7,13 +7,15 @@
  * array or a vmalloc'd buffer; the result is a bitset with one bit per region.
  *
  * A target may include this together with the kernel's own dm-io header:
- * struct page_list and io_notify_fn are the kernel's definitions, reused.
+ * struct page_list is the kernel's definition, reused.  The classic callback
+ * has a type of its own, dm_io_notify_fn: the kernel's io_notify_fn has the
+ * same two arguments up to 7.2 but three (error, unsup, context) from 7.3 on.
  */
 #ifndef DMIO_DM_IO_H
 #define DMIO_DM_IO_H
 
 #include <linux/blk_types.h>
-#include <linux/dm-io.h> /* struct page_list, io_notify_fn */
+#include <linux/dm-io.h> /* struct page_list */
 #include <linux/types.h>
 
 /**
@@ -36,6 +38,14 @@ struct io_region {
 
 /* Most regions one request can name: one bit each in the result. */
 #define DM_IO_MAX_REGIONS BITS_PER_LONG
+
+/**
+ * typedef dm_io_notify_fn - completion of a classic asynchronous call
+ * @error_bits: bit k is set exactly when region k saw an error.
+ * @context: the context given to dm_io_async(), dm_io_async_bvec() or
+ *	dm_io_async_vm().
+ */
+typedef void (*dm_io_notify_fn)(unsigned long error_bits, void *context);
 
 /**
  * dm_io_get() - reserve resources for I/O a caller expects to have in flight
@@ -154,7 +164,7 @@ int dm_io_sync(unsigned int num_regions, const struct io_region *where,
  */
 int dm_io_async(unsigned int num_regions, const struct io_region *where,
 		blk_opf_t rw, struct page_list *pl, unsigned int offset,
-		io_notify_fn fn, void *context);
+		dm_io_notify_fn fn, void *context);
 
 /**
  * dm_io_sync_bvec() - synchronous I/O on a bio_vec array
@@ -191,8 +201,8 @@ int dm_io_sync_bvec(unsigned int num_regions, const struct io_region *where,
  * Return: as for dm_io_async().
  */
 int dm_io_async_bvec(unsigned int num_regions, const struct io_region *where,
-		     blk_opf_t rw, const struct bio_vec *bvec, io_notify_fn fn,
-		     void *context);
+		     blk_opf_t rw, const struct bio_vec *bvec,
+		     dm_io_notify_fn fn, void *context);
 
 /**
  * dm_io_sync_vm() - synchronous I/O on a vmalloc'd buffer
@@ -228,7 +238,7 @@ int dm_io_sync_vm(unsigned int num_regions, const struct io_region *where,
  * Return: as for dm_io_async().
  */
 int dm_io_async_vm(unsigned int num_regions, const struct io_region *where,
-		   blk_opf_t rw, void *data, io_notify_fn fn, void *context);
+		   blk_opf_t rw, void *data, dm_io_notify_fn fn, void *context);
 
 /* ---- The extended interface: discard, write zeroes, ioprio, statistics ---- */
 

@@ -58,7 +58,7 @@
 #include "dm-io-compat.h"
 #include "dm-io-internal.h"
 
-MODULE_IMPORT_NS(DM_IO_INTERNAL);
+MODULE_IMPORT_NS(DMIO_NS_INTERNAL);
 
 #define BENCH_MAX_BYTES SZ_1M
 #define BENCH_MAX_PAGES (BENCH_MAX_BYTES >> PAGE_SHIFT)
@@ -251,10 +251,18 @@ static int ours_request(struct bench *b)
 
 /* ---- kernel: dm_io() with a client ------------------------------------------- */
 
+#ifdef BENCH_DM_IO_UNSUP
+static void kernel_notify(unsigned long error_bits, unsigned long unsup_bits,
+			  void *context)
+{
+	bench_done(context, (error_bits | unsup_bits) != 0);
+}
+#else
 static void kernel_notify(unsigned long error_bits, void *context)
 {
 	bench_done(context, error_bits != 0);
 }
+#endif
 
 static int kernel_request(struct bench *b)
 {
@@ -283,7 +291,10 @@ static int kernel_request(struct bench *b)
 		req.mem.ptr.vma = b->vbuf;
 		break;
 	}
-#ifdef BENCH_DM_IO_IOPRIO
+#if defined(BENCH_DM_IO_UNSUP)
+	r = dm_io(&req, c->nr, b->kwhere, c->sync ? &bits : NULL, NULL,
+		  IOPRIO_DEFAULT);
+#elif defined(BENCH_DM_IO_IOPRIO)
 	r = dm_io(&req, c->nr, b->kwhere, c->sync ? &bits : NULL,
 		  IOPRIO_DEFAULT);
 #else

@@ -54,9 +54,11 @@ constexpr BioShape paged_shape(unsigned int offset,
 	return { max_segs * DMIO_PAGE_SIZE - offset, max_segs };
 }
 
-static_assert(paged_shape(0, 4096, 256).segments == 1, "one page");
-static_assert(paged_shape(512, 4096, 256).segments == 2, "offset spills");
-static_assert(paged_shape(512, 1u << 20, 256).bytes == 256 * 4096 - 512,
+static_assert(paged_shape(0, DMIO_PAGE_SIZE, 256).segments == 1, "one page");
+static_assert(paged_shape(512, DMIO_PAGE_SIZE, 256).segments == 2,
+	      "offset spills");
+static_assert(paged_shape(512, 256ull * DMIO_PAGE_SIZE, 256).bytes ==
+		      256 * DMIO_PAGE_SIZE - 512,
 	      "segment limit cuts at a page end");
 
 // struct page_list: one page per node, an offset into the first page only.

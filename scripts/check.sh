@@ -3,16 +3,20 @@
 #
 # check.sh - the whole test suite ("make check"), as root on Debian bookworm.
 #
-# usage: [KVER=6.1|6.12] check.sh [--uml] [--debug] [--qemu] [--all]
+# usage: [KVER=6.1|6.12|7.3] check.sh [--uml] [--debug] [--qemu] [--all]
 #
 # It runs one or more legs; each leg is one test kernel of the series KVER
 # selects (scripts/lib.sh: 6.1 by default, or 6.12, each from Debian
-# bookworm's linux-source-<series>, linux-headers and linux-image):
+# bookworm's linux-source-<series>, linux-headers and linux-image; or 7.3,
+# base UML leg only, from trixie-backports' linux-source-7.3):
 #
 #   --uml    the base leg ("make check-uml"): a UML kernel from
 #            tests/uml/uml.config (+ tests/uml/uml-6.12.config for 6.12).
 #            Also builds dm-io.ko for Debian's x86-64 headers of the series
-#            (no compiler warnings, the 12 API exports).
+#            (no compiler warnings, the 12 API exports; none for 7.3), and
+#            for 6.1 cross-builds it for arm64 with 4 KiB and 64 KiB pages
+#            (ARM64_BUILDS, scripts/arm64-kernel.sh: no warnings, no
+#            symbol the kernel does not export, such as libgcc helpers).
 #   --debug  the sanitizer leg ("make check-debug"): a second UML kernel from
 #            tests/uml/uml.config + tests/uml/debug.config (KASAN generic +
 #            KASAN_VMALLOC, PROVE_LOCKING, kmemleak, DEBUG_OBJECTS, DEBUG_LIST,
@@ -99,7 +103,9 @@ for i in "${!LEGS[@]}"; do
 	[[ $l == *@* ]] || l+="@$DMIO_KVER"
 	LEGS[$i]=$l
 	case ${l%@*} in uml | debug | qemu) ;; *) die "unknown leg '${l%@*}' in DMIO_CHECK_LEGS" ;; esac
-	case ${l#*@} in 6.1 | 6.12) ;; *) die "unknown kernel series '${l#*@}' in DMIO_CHECK_LEGS (6.1 or 6.12)" ;; esac
+	case ${l#*@} in 6.1 | 6.12 | 7.3) ;; *) die "unknown kernel series '${l#*@}' in DMIO_CHECK_LEGS (6.1, 6.12 or 7.3)" ;; esac
+	[[ $l != *@7.3 || $l == uml@7.3 ]] ||
+		die "leg '$l': 7.3 has the base UML leg only (uml@7.3; no x86-64 headers or image of 7.3 for bookworm)"
 	[[ " ${KVERS[*]} " == *" ${l#*@} "* ]] || KVERS+=("${l#*@}")
 done
 has_leg() { [[ " ${LEGS[*]} " == *" $1 "* ]]; }
@@ -137,6 +143,12 @@ host_fail() {
 	FAIL=$((FAIL + 1))
 	FAILED+=("${LEG_TAG}host: $*")
 	echo "not ok $HOST_N - $LEG_TAG$*"
+}
+
+host_skip() {
+	HOST_N=$((HOST_N + 1))
+	SKIP=$((SKIP + 1))
+	echo "ok $HOST_N - $LEG_TAG$* # SKIP"
 }
 
 finish() {
@@ -274,6 +286,51 @@ x86_build() {
 			host_ok "x86-64 dm-io.ko exports $s"
 		else
 			host_fail "x86-64 dm-io.ko exports $s"
+		fi
+	done
+}
+
+# ARM64_BUILDS: the arm64 trees dm-io.ko is cross-built against in the 6.1
+# base leg (scripts/arm64-kernel.sh PAGES: linux-source-6.1, defconfig,
+# modules_prepare, cached): the page sizes the engine must work with.
+ARM64_BUILDS=(4k 64k)
+
+# arm64_builds LOGDIR: dm-io.ko for each of ARM64_BUILDS, in build/arm64-*/.
+# With no vmlinux in those trees modpost cannot resolve any symbol: its
+# "undefined!" lines (and its note on the missing Module.symvers) give way
+# to a comparison of the module's undefined symbols with what the kernel
+# source exports.  The C++ objects are checked as they are built
+# (scripts/kbuild-cxx.mk: no libgcc division or atomic helpers).
+arm64_builds() {
+	local logdir=$1 p B stage log warnings missing
+	for p in "${ARM64_BUILDS[@]}"; do
+		stage=$DMIO_ROOT/build/arm64-$p
+		log=$logdir/build-arm64-$p.log
+		if ! B=$("$DMIO_ROOT/scripts/arm64-kernel.sh" "$p"); then
+			host_fail "arm64 $p: prepare the kernel tree (scripts/arm64-kernel.sh $p)"
+			continue
+		fi
+		if ! BUILD_TESTS_KO='' build "arm64 $p" "$stage" "$log" modules KDIR="$B" \
+			ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- W=1; then
+			show_tail "$log"
+			host_fail "arm64 build ($p pages) of dm-io.ko with W=1 (log: $(rel "$log"))"
+			continue
+		fi
+		host_ok "arm64 build ($p pages) of dm-io.ko with W=1 against linux-source-$DMIO_KVER defconfig"
+		warnings=$(grep -i 'warning:' "$log" |
+			grep -vE '^WARNING: (Module\.symvers is missing|modpost: "[A-Za-z0-9_.]+" \[.*\] undefined!$|modpost: suppressed [0-9]+ unresolved symbol warnings)')
+		if [ -z "$warnings" ]; then
+			host_ok "arm64 build ($p pages) without warnings"
+		else
+			printf '%s\n' "$warnings" | head -20 | sed 's/^/    /'
+			host_fail "arm64 build ($p pages) without warnings ($(printf '%s\n' "$warnings" | wc -l) warning lines, log: $(rel "$log"))"
+		fi
+		missing=$(nm -u "$stage/dm-io.ko" | awk '{ print $NF }' | sort -u |
+			comm -23 - "$B/dmio-exports.txt")
+		if [ -z "$missing" ]; then
+			host_ok "arm64 ($p pages) dm-io.ko needs only symbols the kernel exports"
+		else
+			host_fail "arm64 ($p pages) dm-io.ko needs symbols the kernel does not export:" $missing
 		fi
 	done
 }
@@ -617,8 +674,13 @@ leg_uml() {
 			printf '%s\n' "$warnings" | head -20 | sed 's/^/    /'
 			host_fail "UML build with W=1 without warnings ($(printf '%s\n' "$warnings" | wc -l) warning lines, log: $(rel "$out")/build-uml.log)"
 		fi
-		x86_build "$out"
-		dkms_check "$out"
+		if [ -n "$(x86_hdr_meta)" ]; then
+			x86_build "$out"
+			dkms_check "$out"
+		else
+			host_skip "x86-64 build and dkms: no x86-64 headers of $DMIO_KVER for bookworm"
+		fi
+		[ "$DMIO_KVER" != 6.1 ] || arm64_builds "$out"
 	fi
 
 	step "$lab: booting $B/linux (timeout $timeout s), console: $(rel "$out")/console.log"

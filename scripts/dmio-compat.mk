@@ -30,9 +30,31 @@ dmio-have = $(if $(shell grep -qsE '$(2)' $(srctree)/include/$(1) && echo y),-D$
 # changed with queue_limits_start_update()/queue_limits_commit_update();
 # before, by blk_queue_*() calls on the live queue (6.9-6.10 are not
 # supported).
+# DMIO_HAVE_NS_STRINGIFY (up to 6.12): EXPORT_SYMBOL_NS*() and
+# MODULE_IMPORT_NS() take a bare name and stringify it; since 6.13 a string.
+# DMIO_HAVE_NTH_PAGE (up to 7.2): nth_page(), for the pages of one bio_vec;
+# 7.3 dropped it, as those are contiguous in the memory map (page + n).
+# DMIO_HAVE_BI_BVEC_DONE (up to 7.2): struct bvec_iter's bi_bvec_done,
+# bi_offset since 7.3.
+# DMIO_HAVE_INIT_FS_SCOPE (7.3): a kernel thread resolves paths in an empty
+# root unless it borrows init's with scoped_with_init_fs().
 # DMIO_HAVE_BLK_STS_INVAL: the block layer has BLK_STS_INVAL (invalid size
 # or alignment), which Linux 7.3's dm_io() counts as "not supported".
 dmio-compat-flags := -DDMIO_COMPAT_DETECTED \
 	$(call dmio-have,linux/blkdev.h,bdev_file_open_by_path,DMIO_HAVE_BDEV_FILE) \
 	$(call dmio-have,linux/blkdev.h,BLK_FEAT_WRITE_CACHE,DMIO_HAVE_BLK_FEAT) \
+	$(call dmio-have,linux/module.h,define MODULE_IMPORT_NS.*__stringify,DMIO_HAVE_NS_STRINGIFY) \
+	$(call dmio-have,linux/mm.h,define nth_page\b,DMIO_HAVE_NTH_PAGE) \
+	$(call dmio-have,linux/bvec.h,bi_bvec_done;,DMIO_HAVE_BI_BVEC_DONE) \
+	$(call dmio-have,linux/fs_struct.h,define scoped_with_init_fs,DMIO_HAVE_INIT_FS_SCOPE) \
 	$(call dmio-have,linux/blk_types.h,define BLK_STS_INVAL[[:space:]],DMIO_HAVE_BLK_STS_INVAL)
+
+# DMIO_PAGE_SHIFT: the kernel's PAGE_SHIFT, which the C++ engine cannot get
+# from <asm/page.h> (dm-io-boundary.h; dm-io.c asserts it is PAGE_SHIFT).
+# From the kernel's .config: CONFIG_PAGE_SHIFT (6.9+), else the arm64 and
+# powerpc options of older kernels, else 12 on x86 and UML (4 KiB only).
+# Unknown (another architecture of an older kernel, or no .config read):
+# unset, and dm-io-boundary.h stops the build.
+dmio-page-shift := $(or $(CONFIG_PAGE_SHIFT),$(CONFIG_ARM64_PAGE_SHIFT), \
+	$(CONFIG_PPC_PAGE_SHIFT),$(if $(filter x86 um,$(SRCARCH)),12))
+dmio-compat-flags += $(if $(dmio-page-shift),-DDMIO_PAGE_SHIFT=$(dmio-page-shift))

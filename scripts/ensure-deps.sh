@@ -2,15 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install what the build and the tests need, once (idempotent).  The kernel
 # source and the x86-64 headers are those of the series KVER selects
-# (scripts/lib.sh: 6.1 by default, or 6.12).
+# (scripts/lib.sh: 6.1 by default, or 6.12); 7.3's source is fetched from
+# trixie-backports into the cache instead (lib.sh ksrc_fetch), and it has
+# no x86-64 headers here.
 # usage: ensure-deps.sh [PACKAGE...]  (more packages a caller needs)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev xz-utils kmod cpio patch
-      python3 "$(ksrc_pkg)" "$(x86_hdr_meta)" dmsetup fio busybox-static
-      util-linux dkms)
+      python3 dmsetup fio busybox-static util-linux dkms)
+[ -n "$(ksrc_suite)" ] || PKGS+=("$(ksrc_pkg)")
+[ -z "$(x86_hdr_meta)" ] || PKGS+=("$(x86_hdr_meta)")
 PKGS+=("$@")
+
+if [ -n "$(ksrc_suite)" ] && [ -z "$(ksrc_deb)" ]; then
+	need_root
+	log=$DMIO_CACHE/logs/fetch-$(ksrc_pkg).log
+	mkdir -p "$(dirname "$log")"
+	step "packages: fetching $(ksrc_pkg) from $(ksrc_suite) into $DMIO_CACHE/debs (log: $log)"
+	ksrc_fetch >"$log" 2>&1 || die "cannot fetch $(ksrc_pkg) from $(ksrc_suite), see $log"
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

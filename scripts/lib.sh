@@ -24,13 +24,15 @@ need_root() {
 
 # The kernel series to build and test for: KVER=6.1 (default) or 6.12, the
 # two Debian bookworm ships as linux-source-<series>, linux-headers-<series>
-# and linux-image-<series>.  Everything kernel-specific (the UML kernel's
-# source, its cache directory, the x86-64 headers, the QEMU image, the
-# results directory) follows from it.
+# and linux-image-<series>; or 7.3, whose linux-source-7.3 comes from
+# trixie-backports (ksrc_suite: fetched into the cache, not installed; UML
+# legs only).  Everything kernel-specific (the UML kernel's source, its
+# cache directory, the x86-64 headers, the QEMU image, the results
+# directory) follows from it.
 DMIO_KVER=${KVER:-6.1}
 case $DMIO_KVER in
-6.1 | 6.12) ;;
-*) echo "error: KVER=$DMIO_KVER: only 6.1 and 6.12 are supported" >&2; exit 1 ;;
+6.1 | 6.12 | 7.3) ;;
+*) echo "error: KVER=$DMIO_KVER: only 6.1, 6.12 and 7.3 are supported" >&2; exit 1 ;;
 esac
 export KVER=$DMIO_KVER
 
@@ -45,11 +47,21 @@ ksrc_pkg() {
 	echo "linux-source-$DMIO_KVER"
 }
 
+# ksrc_suite: the Debian suite linux-source-$KVER is fetched from when
+# bookworm does not have it (7.3: trixie-backports); empty for 6.1 and 6.12.
+ksrc_suite() {
+	case $DMIO_KVER in
+	7.3) echo trixie-backports ;;
+	esac
+}
+
 # x86_hdr_meta: the Debian meta-package of the series' x86-64 headers
-# (linux-headers-amd64 is 6.1 on bookworm; 6.12 has its own).
+# (linux-headers-amd64 is 6.1 on bookworm; 6.12 has its own); empty for a
+# fetched series (7.3's headers need trixie's gcc-14 and glibc).
 x86_hdr_meta() {
 	case $DMIO_KVER in
 	6.1) echo linux-headers-amd64 ;;
+	7.3) ;;
 	*) echo "linux-headers-$DMIO_KVER-amd64" ;;
 	esac
 }
@@ -62,9 +74,57 @@ x86_abi() {
 		sed 's/^linux-headers-//; s/-amd64$//'
 }
 
-# ksrc_version: the Debian version of the linux-source-$KVER package.
+# ksrc_deb: the fetched linux-source-$KVER .deb of a ksrc_suite series
+# (the newest in the cache); empty when there is none.
+ksrc_deb() {
+	local d
+	d=$DMIO_CACHE/debs/$(ksrc_suite)
+	find "$d" -maxdepth 1 -name "$(ksrc_pkg)_*.deb" 2>/dev/null | sort -V | tail -1
+}
+
+# ksrc_fetch: download linux-source-$KVER of ksrc_suite into
+# $DMIO_CACHE/debs/<suite>/, through a private sources list and private
+# apt lists and cache (the host's apt set-up is neither read nor changed).
+ksrc_fetch() {
+	local suite pkg d apt
+	suite=$(ksrc_suite)
+	pkg=$(ksrc_pkg)
+	d=$DMIO_CACHE/apt/$suite
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$DMIO_CACHE/debs/$suite" ||
+		return 1
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
+		>"$d/sources.list"
+	apt=(apt-get -o Dir::Etc::sourcelist="$d/sources.list"
+	     -o Dir::Etc::sourceparts=/dev/null -o Dir::State::Lists="$d/lists"
+	     -o Dir::Cache="$d/cache")
+	"${apt[@]}" update &&
+		(cd "$DMIO_CACHE/debs/$suite" && "${apt[@]}" download "$pkg") &&
+		[ -n "$(ksrc_deb)" ]
+}
+
+# ksrc_version: the Debian version of the linux-source-$KVER package
+# (installed, or for a ksrc_suite series the fetched .deb).
 ksrc_version() {
-	dpkg-query -W -f='${Version}' "$(ksrc_pkg)" 2>/dev/null
+	local deb
+	if [ -n "$(ksrc_suite)" ]; then
+		deb=$(ksrc_deb)
+		[ -n "$deb" ] && dpkg-deb -f "$deb" Version
+	else
+		dpkg-query -W -f='${Version}' "$(ksrc_pkg)" 2>/dev/null
+	fi
+}
+
+# ksrc_unpack DIR: the source tarball of linux-source-$KVER extracted into
+# DIR (from /usr/src, or straight out of the fetched .deb).
+ksrc_unpack() {
+	local pkg
+	pkg=$(ksrc_pkg)
+	if [ -n "$(ksrc_suite)" ]; then
+		dpkg-deb --fsys-tarfile "$(ksrc_deb)" |
+			tar -xOf - "./usr/src/$pkg.tar.xz" | tar -xJf - -C "$1"
+	else
+		tar -xf "/usr/src/$pkg.tar.xz" -C "$1"
+	fi
 }
 
 # ksrc_patches: the patches for the test kernels of the series, in order
@@ -82,16 +142,15 @@ ksrc_patches() {
 ksrc_dir() {
 	local ver dir pkg p patches tag=
 	pkg=$(ksrc_pkg)
-	ver=$(ksrc_version) || die "$pkg is not installed"
+	ver=$(ksrc_version) || die "$pkg is not installed (run scripts/ensure-deps.sh)"
 	patches=$(ksrc_patches)
 	[ -z "$patches" ] || tag=-p$(cat $patches | sha256sum | cut -c1-8)
 	dir=$DMIO_CACHE/src/$pkg-$ver$tag
 	if [ ! -f "$dir/.dmio-extracted" ]; then
-		step "extracting /usr/src/$pkg.tar.xz into $dir" >&2
+		step "extracting $pkg $ver into $dir" >&2
 		rm -rf "$dir" "$dir.tmp"
 		mkdir -p "$dir.tmp"
-		tar -xf "/usr/src/$pkg.tar.xz" -C "$dir.tmp" ||
-			die "cannot extract the kernel source"
+		ksrc_unpack "$dir.tmp" || die "cannot extract the kernel source"
 		for p in $patches; do
 			patch -d "$dir.tmp/$pkg" -p1 -s < "$p" ||
 				die "cannot apply $p to $pkg $ver"

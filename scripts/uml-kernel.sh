@@ -8,10 +8,12 @@
 # the kernel source version, the compiler and the config fragments, so a
 # second run with the same inputs reuses it.  The source gets the patches
 # of tests/uml/patches/<series>/ (scripts/lib.sh ksrc_dir), also in the key.  KVER (scripts/lib.sh) picks
-# the source, linux-source-6.1 or linux-source-6.12; for 6.12 each fragment's
-# X-6.12.config, where there is one (tests/uml/uml-6.12.config,
-# debug-6.12.config), is merged after the others (separate files, so that
-# the 6.1 kernels' inputs, hence their cache keys, stay as they are).
+# the source, linux-source-6.1, linux-source-6.12 or (fetched from
+# trixie-backports) linux-source-7.3; for 6.12 and 7.3 each fragment's
+# X-<series>.config, where there is one (tests/uml/uml-6.12.config,
+# debug-6.12.config, uml-7.3.config), is merged after the others (separate
+# files, so that the 6.1 kernels' inputs, hence their cache keys, stay as
+# they are).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

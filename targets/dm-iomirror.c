@@ -18,6 +18,7 @@
 #include <linux/workqueue.h>
 
 #include "dm-io.h"
+#include "dm-io-compat.h"
 
 #define DM_MSG_PREFIX "iomirror"
 
@@ -134,7 +135,7 @@ static void iom_prepare_bvec(struct iom *m, struct iom_io *io)
 		io->bvec = NULL;
 		return;
 	}
-	if (!bio->bi_iter.bi_bvec_done) {
+	if (!dmio_iter_bvec_done(&bio->bi_iter)) {
 		io->bvec = bio->bi_io_vec + bio->bi_iter.bi_idx;
 		return;
 	}
@@ -498,7 +499,7 @@ static int iom_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		ti->error = "Cannot allocate bio_vec pool";
 		goto bad;
 	}
-	m->wq = alloc_workqueue("dm-iomirror", WQ_MEM_RECLAIM, 0);
+	m->wq = alloc_workqueue("dm-iomirror", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!m->wq) {
 		ti->error = "Cannot allocate workqueue";
 		r = -ENOMEM;

@@ -548,7 +548,7 @@ static int dmio_ext_debugfs(const char *user, const char *file, u64 *val)
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/dm-io/%s/%s", user,
 		 file);
-	f = filp_open(path, O_RDONLY, 0);
+	f = dmio_filp_open(path, O_RDONLY);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);

@@ -41,7 +41,7 @@
 
 static int dmio_knob_write(const char *path, const char *val)
 {
-	struct file *f = filp_open(path, O_WRONLY, 0);
+	struct file *f = dmio_filp_open(path, O_WRONLY);
 	size_t len = strlen(val);
 	loff_t pos = 0;
 	ssize_t n;
@@ -57,7 +57,7 @@ static int dmio_knob_write(const char *path, const char *val)
 
 static int dmio_knob_read(const char *path, char *buf, size_t size)
 {
-	struct file *f = filp_open(path, O_RDONLY, 0);
+	struct file *f = dmio_filp_open(path, O_RDONLY);
 	loff_t pos = 0;
 	ssize_t n;
 

@@ -622,7 +622,7 @@ int dmio_call_sync(const struct dmio_buf *buf, unsigned int nr,
 
 int dmio_call_async(const struct dmio_buf *buf, unsigned int nr,
 		    const struct io_region *where, blk_opf_t rw,
-		    io_notify_fn fn, void *context)
+		    dm_io_notify_fn fn, void *context)
 {
 	switch (buf->kind) {
 	case DMIO_PL:
@@ -776,4 +776,4 @@ kunit_test_suites(&dmio_rw_suite, &dmio_large_suite, &dmio_regions_suite,
 
 MODULE_DESCRIPTION("KUnit tests of the dm-io API");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DM_IO_INTERNAL);
+MODULE_IMPORT_NS(DMIO_NS_INTERNAL);

@@ -175,7 +175,7 @@ int dmio_call_sync(const struct dmio_buf *buf, unsigned int nr,
 		   unsigned long *error_bits);
 int dmio_call_async(const struct dmio_buf *buf, unsigned int nr,
 		    const struct io_region *where, blk_opf_t rw,
-		    io_notify_fn fn, void *context);
+		    dm_io_notify_fn fn, void *context);
 int dmio_run(struct kunit *test, bool async, const struct dmio_buf *buf,
 	     unsigned int nr, const struct io_region *where, blk_opf_t rw,
 	     unsigned long *bits);

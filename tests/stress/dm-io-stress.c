@@ -815,4 +815,4 @@ module_exit(dmio_stress_exit);
 
 MODULE_DESCRIPTION("dm-io stress test: random requests, every byte checked");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DM_IO_INTERNAL);
+MODULE_IMPORT_NS(DMIO_NS_INTERNAL);
