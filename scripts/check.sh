@@ -614,11 +614,7 @@ leg_uml() {
 		stage=$DMIO_ROOT/build/uml-debug$SUF
 		frags=("$DMIO_ROOT/tests/uml/uml.config" "$DMIO_ROOT/tests/uml/debug.config")
 		# UBSAN: UML has no UBSAN_SANITIZE_ALL, so instrument our modules.
-		# KCXX: asan-globals=0 for the C++ engine only: KASAN's
-		# global-variable registration is a module constructor
-		# (.init_array/.fini_array), which scripts/kbuild-cxx.mk rejects
-		# in C++ objects (see scripts/kcxx-asan-globals-off.sh).
-		makeextra=(UBSAN_SANITIZE=y "KCXX=$DMIO_ROOT/scripts/kcxx-asan-globals-off.sh")
+		makeextra=(UBSAN_SANITIZE=y)
 		kparams=(kasan_multi_shot "${NULLB_REQUEUE[@]}")
 		timeout=$UML_DEBUG_TIMEOUT
 		lab="UML debug"

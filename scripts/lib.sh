@@ -161,6 +161,39 @@ ksrc_dir() {
 	echo "$dir"
 }
 
+# run_guest OUTDIR TIMEOUT CMD...: boot a guest (UML, QEMU) under a timeout,
+# its console in OUTDIR/console.raw and, CR removed, OUTDIR/console.log.
+# Returns the guest's exit status (124: timed out); sets guest_interrupted
+# to 1 if an interrupt (INT, TERM) killed it.
+#
+# setsid: UML's panic path SIGTERMs its whole process group, which must not
+# be ours.  The guest runs as a background job of a subshell whose stderr is
+# /dev/null, only to silence bash's "Aborted" job message when it dies of
+# SIGABRT (a UML guest panic).  Its pid is its process group id
+# (OUTDIR/guest.pid while it runs): that is what an interrupt kills.
+run_guest() {
+	local out=$1 timeout=$2 pid rc
+	shift 2
+	guest_interrupted=0
+	rm -f "$out/guest.pid"
+	{
+		setsid -w timeout -k 10 "$timeout" "$@" </dev/null >"$out/console.raw" 2>&1 &
+		echo $! >"$out/guest.pid"
+		wait $!
+	} 2>/dev/null &
+	pid=$!
+	trap 'guest_interrupted=1; [ -s "$out/guest.pid" ] && kill -TERM -- "-$(cat "$out/guest.pid")" 2>/dev/null' INT TERM
+	while :; do
+		wait "$pid"
+		rc=$?
+		kill -0 "$pid" 2>/dev/null || break
+	done
+	trap - INT TERM
+	rm -f "$out/guest.pid"
+	tr -d '\r' <"$out/console.raw" >"$out/console.log"
+	return "$rc"
+}
+
 # stage_sources DEST: a fresh copy of the sources (tracked and untracked
 # files git does not ignore; everything but build products outside git),
 # so that builds for different kernels never share objects.

@@ -208,22 +208,7 @@ qemu=(qemu-system-x86_64 -accel tcg -smp "$CPUS" -m 1536 ${BIOS:+-bios "$BIOS"}
       -virtfs "local,path=$OUT/guest,mount_tag=dmioout,security_model=none")
 echo "${qemu[*]}" >"$OUT/qemu-cmdline.txt"
 
-rm -f "$OUT/qemu.pid"
-{
-	setsid -w timeout -k 10 "$TIMEOUT" "${qemu[@]}" </dev/null >"$OUT/console.raw" 2>&1 &
-	echo $! >"$OUT/qemu.pid"
-	wait $!
-} 2>/dev/null &
-pid=$!
-interrupted=0
-trap 'interrupted=1; [ -s "$OUT/qemu.pid" ] && kill -TERM -- "-$(cat "$OUT/qemu.pid")" 2>/dev/null' INT TERM
-while :; do
-	wait "$pid"
-	rc=$?
-	kill -0 "$pid" 2>/dev/null || break
-done
-trap - INT TERM
-rm -f "$OUT/qemu.pid"
-tr -d '\r' <"$OUT/console.raw" >"$OUT/console.log"
-[ "$interrupted" = 0 ] || die "interrupted"
+run_guest "$OUT" "$TIMEOUT" "${qemu[@]}"
+rc=$?
+[ "$guest_interrupted" = 0 ] || die "interrupted"
 exit "$rc"

@@ -64,29 +64,10 @@ cmdline=(mem=768M root=/dev/root rootfstype=hostfs rw "init=$INIT" "umid=$umid"
 	cmdline+=("DMIO_SELFTEST_TIMEOUT=$DMIO_SELFTEST_TIMEOUT")
 cmdline+=("$@")
 
-# setsid: UML's panic path SIGTERMs its whole process group, which must not
-# be ours.  It runs as a background job of a subshell whose stderr is
-# /dev/null, only to silence bash's "Aborted" job message when UML dies of
-# SIGABRT (a guest panic); UML's own output is the console file.  Its pid is
-# its process group id: that is what an interrupt kills.
-rm -f "$OUT/uml.pid"
-{
-	TMPDIR=/tmp setsid -w timeout -k 10 "$TIMEOUT" "$B/linux" "${cmdline[@]}" \
-		</dev/null >"$OUT/console.raw" 2>&1 &
-	echo $! >"$OUT/uml.pid"
-	wait $!
-} 2>/dev/null &
-pid=$!
-interrupted=0
-trap 'interrupted=1; [ -s "$OUT/uml.pid" ] && kill -TERM -- "-$(cat "$OUT/uml.pid")" 2>/dev/null' INT TERM
-while :; do
-	wait "$pid"
-	rc=$?
-	kill -0 "$pid" 2>/dev/null || break
-done
-trap - INT TERM
-rm -f "$OUT/uml.pid"
+# TMPDIR: UML backs the guest's memory with a file there (/dev/shm may be
+# too small).
+TMPDIR=/tmp run_guest "$OUT" "$TIMEOUT" "$B/linux" "${cmdline[@]}"
+rc=$?
 [ -z "${HOME:-}" ] || rm -rf "$HOME/.uml/$umid"
-tr -d '\r' <"$OUT/console.raw" >"$OUT/console.log"
-[ "$interrupted" = 0 ] || die "interrupted"
+[ "$guest_interrupted" = 0 ] || die "interrupted"
 exit "$rc"
