@@ -771,8 +771,7 @@ void dmio_counting_suite_exit(struct kunit_suite *suite)
 kunit_test_suites(&dmio_rw_suite, &dmio_large_suite, &dmio_regions_suite,
 		  &dmio_errors_suite, &dmio_flags_suite, &dmio_completion_suite,
 		  &dmio_pool_suite, &dmio_invalid_suite, &dmio_fault_suite,
-		  &dmio_ext_suite, &dmio_fail_alone_suite,
-		  &dmio_context_suite);
+		  &dmio_ext_suite, &dmio_fail_alone_suite, &dmio_context_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the dm-io API");
 MODULE_LICENSE("GPL");
