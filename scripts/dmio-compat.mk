@@ -30,6 +30,9 @@ dmio-have = $(if $(shell grep -qsE '$(2)' $(srctree)/include/$(1) && echo y),-D$
 # changed with queue_limits_start_update()/queue_limits_commit_update();
 # before, by blk_queue_*() calls on the live queue (6.9-6.10 are not
 # supported).
+# DMIO_HAVE_SAME_PGMAP (6.2+): zone_device_pages_have_same_pgmap(), the
+# rule of bio_add_page() for ZONE_DEVICE pages.
 dmio-compat-flags := -DDMIO_COMPAT_DETECTED \
 	$(call dmio-have,linux/blkdev.h,bdev_file_open_by_path,DMIO_HAVE_BDEV_FILE) \
-	$(call dmio-have,linux/blkdev.h,BLK_FEAT_WRITE_CACHE,DMIO_HAVE_BLK_FEAT)
+	$(call dmio-have,linux/blkdev.h,BLK_FEAT_WRITE_CACHE,DMIO_HAVE_BLK_FEAT) \
+	$(call dmio-have,linux/mmzone.h,zone_device_pages_have_same_pgmap,DMIO_HAVE_SAME_PGMAP)
