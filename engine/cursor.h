@@ -249,10 +249,16 @@ public:
 		return nullptr;
 	}
 
+	// From the second page on: check() looked up the first.
 	const char *check_mapped(unsigned long long bytes) const
 	{
-		if (!dmio_vm_mapped(reinterpret_cast<const void *>(addr_),
-				    bytes))
+		unsigned long next = (addr_ | kPageMask) + 1;
+		unsigned long long skip = next - addr_;
+
+		if (bytes <= skip)
+			return nullptr;
+		if (!dmio_vm_mapped(reinterpret_cast<const void *>(next),
+				    bytes - skip))
 			return kUnmapped;
 		return nullptr;
 	}
