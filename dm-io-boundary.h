@@ -68,6 +68,7 @@ struct dmio_region {
 struct dmio_bdev_info {
 	unsigned long long nr_sectors; /* capacity, 512-byte sectors */
 	unsigned int logical_block_size; /* bytes */
+	unsigned int dma_alignment; /* bytes: bdev_dma_alignment() + 1 */
 };
 
 enum dmio_buffer_kind {
@@ -151,9 +152,19 @@ int dmio_policy_reserve(unsigned long long pages, unsigned int *requests);
  * Bytes between the struct pages of two consecutive page frames where the
  * memory map is linear (FLATMEM, SPARSEMEM_VMEMMAP), so that the engine
  * merges physically contiguous pages into one bio_vec as bio_add_page()
- * does; 0 where it is not, or under Xen (no merging).  Set at module init.
+ * does; 0 where it is not, under Xen or KMSAN: no merging, and a bio_vec
+ * entry that spans pages is split into one vector per page.  Set at
+ * module init.
  */
 extern unsigned long dmio_page_stride;
+/* Non-zero if pages may be ZONE_DEVICE pages (CONFIG_ZONE_DEVICE). */
+extern const unsigned int dmio_zone_device;
+/*
+ * Whether @next, the page frame after @page, may share a bio_vec with it
+ * as bio_add_page() decides (ZONE_DEVICE pages of different pgmaps may
+ * not).  Asked only if dmio_zone_device is set.
+ */
+int dmio_pages_mergeable(const void *page, const void *next);
 /* Non-zero if vm buffers need dmio_vm_flush() and dmio_vm_invalidate(). */
 extern const unsigned int dmio_vmap_flush;
 
@@ -162,10 +173,12 @@ void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info);
 void dmio_bdev_query_op(void *bdev, enum dmio_op op,
 			struct dmio_op_limits *limits);
 /*
- * The page of @addr if [@addr, @addr + @bytes) lies in mapped vmalloc
- * memory (@bytes >= 1), or NULL.
+ * The page of @addr if it is mapped vmalloc memory and [@addr, @addr +
+ * @bytes) ends in vmalloc space (@bytes >= 1), or NULL.
  */
 void *dmio_vm_first_page(const void *addr, unsigned long long bytes);
+/* Non-zero if every page of [@addr, @addr + @bytes) is mapped, after that. */
+int dmio_vm_mapped(const void *addr, unsigned long long bytes);
 /* The page behind a vmalloc address. */
 void *dmio_vm_page(const void *addr);
 

@@ -14,6 +14,7 @@
 #include <linux/blkdev.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 
 #ifndef DMIO_COMPAT_DETECTED
 #error "dm-io-compat.h needs ccflags-y += $(dmio-compat-flags) (scripts/dmio-compat.mk)"
@@ -237,6 +238,22 @@ static inline bool dmio_status_unsupported(blk_status_t status)
 #endif
 	return status == BLK_STS_NOTSUPP;
 }
+
+/*
+ * Whether bio_add_page() may put two physically contiguous pages in one
+ * bio_vec as far as ZONE_DEVICE goes: not pages of different pgmaps (since
+ * 6.2; 6.1's own rule is laxer, dm-io keeps the later one everywhere).
+ */
+#ifdef DMIO_HAVE_SAME_PGMAP
+#define dmio_same_pgmap zone_device_pages_have_same_pgmap
+#else
+static inline bool dmio_same_pgmap(const struct page *a, const struct page *b)
+{
+	if (is_zone_device_page(a) != is_zone_device_page(b))
+		return false;
+	return !is_zone_device_page(a) || a->pgmap == b->pgmap;
+}
+#endif
 
 /*
  * KUnit, for the test module (which includes <kunit/test.h> first):

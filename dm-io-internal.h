@@ -27,5 +27,11 @@ u64 dmio_bios_submitted(void);
 u64 dmio_requests_started(void);
 /* Requests that have completed (callback called or sync caller woken). */
 u64 dmio_requests_completed(void);
+/*
+ * Sets dmio_page_stride (dm-io-boundary.h) and returns the old value: 0
+ * makes dm-io merge no pages and split bio_vec entries that span pages,
+ * as where the memory map is not linear.  No I/O may be in flight.
+ */
+unsigned long dmio_set_page_stride(unsigned long stride);
 
 #endif /* DMIO_DM_IO_INTERNAL_H */

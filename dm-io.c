@@ -85,6 +85,7 @@ static_assert(__alignof__(struct dmio_bio) >= DMIO_REQUEST_ALIGN);
 #define DMIO_NO_AUTOINIT __attribute__((__uninitialized__))
 
 unsigned long dmio_page_stride __read_mostly;
+const unsigned int dmio_zone_device = IS_ENABLED(CONFIG_ZONE_DEVICE);
 #ifdef ARCH_IMPLEMENTS_FLUSH_KERNEL_VMAP_RANGE
 const unsigned int dmio_vmap_flush = 1;
 #else
@@ -116,10 +117,12 @@ static int dmio_invalid(const char *what)
 static __always_inline void dmio_bdev_read(struct block_device *bdev,
 					   struct dmio_bdev_info *info)
 {
+	struct queue_limits *lim = &bdev_get_queue(bdev)->limits;
+
 	info->nr_sectors = bdev_nr_sectors(bdev);
-	/* bdev_logical_block_size(), which -Os would not inline */
-	info->logical_block_size =
-		bdev_get_queue(bdev)->limits.logical_block_size;
+	/* bdev_logical_block_size(), bdev_dma_alignment() + 1, inlined */
+	info->logical_block_size = lim->logical_block_size;
+	info->dma_alignment = lim->dma_alignment + 1;
 }
 
 void dmio_bdev_query(void *bdev, struct dmio_bdev_info *info)
@@ -152,28 +155,36 @@ void dmio_bdev_query_op(void *bdev, enum dmio_op op,
 	limits->start_sect = bdev_is_partition(b) ? b->bd_start_sect : 0;
 }
 
-/*
- * A vmalloc or vmap area is mapped without holes from its first page to its
- * last, with unmapped guard pages around it: checking both ends of the range
- * is enough, and costs at most two page-table walks whatever its size.
- */
 void *dmio_vm_first_page(const void *addr, unsigned long long bytes)
 {
 	unsigned long start = (unsigned long)addr;
 	unsigned long last;
-	struct page *first;
 
 	if (!bytes ||
 	    check_add_overflow(start, (unsigned long)bytes - 1, &last))
 		return NULL;
-	if (!is_vmalloc_addr((void *)start))
+	if (!is_vmalloc_addr((void *)start) || !is_vmalloc_addr((void *)last))
 		return NULL;
-	first = vmalloc_to_page((void *)start);
-	if (!first || (start ^ last) < PAGE_SIZE) /* one page: done */
-		return first;
-	if (!is_vmalloc_addr((void *)last) || !vmalloc_to_page((void *)last))
-		return NULL;
-	return first;
+	return vmalloc_to_page((void *)start);
+}
+
+/*
+ * An area (vmalloc(), vmap(), vm_map_ram()) is mapped without holes, and
+ * all but vm_map_ram() blocks and VM_NO_GUARD areas have an unmapped guard
+ * page after them: a range that leaves its area meets an unmapped page,
+ * unless it runs into an adjacent area without a guard page, which only
+ * find_vm_area() could tell (not exported).  A page-table walk per page.
+ */
+int dmio_vm_mapped(const void *addr, unsigned long long bytes)
+{
+	unsigned long pages = (offset_in_page(addr) + bytes + PAGE_SIZE - 1) >>
+			      PAGE_SHIFT;
+	const void *p = addr - offset_in_page(addr);
+
+	for (; pages; pages--, p += PAGE_SIZE)
+		if (!vmalloc_to_page(p))
+			return 0;
+	return 1;
 }
 
 void *dmio_vm_page(const void *addr)
@@ -219,6 +230,11 @@ void dmio_zero(void *page, unsigned int offset, unsigned int len)
 void *dmio_nth_page(void *page, unsigned int n)
 {
 	return dmio_bvec_nth_page((struct page *)page, n);
+}
+
+int dmio_pages_mergeable(const void *page, const void *next)
+{
+	return dmio_same_pgmap(page, next);
 }
 
 /*
@@ -650,16 +666,26 @@ u64 dmio_requests_completed(void)
 }
 EXPORT_SYMBOL_NS_GPL(dmio_requests_completed, DMIO_NS_INTERNAL);
 
+unsigned long dmio_set_page_stride(unsigned long stride)
+{
+	return xchg(&dmio_page_stride, stride);
+}
+EXPORT_SYMBOL_NS_GPL(dmio_set_page_stride, DM_IO_INTERNAL);
+
 static int __init dmio_init(void)
 {
 	int r = dmio_pools_init();
 
 	if (r)
 		return r;
-	/* Xen PV guests need xen_biovec_phys_mergeable(): no merging there. */
+	/*
+	 * Xen PV guests need xen_biovec_phys_mergeable(), and KMSAN's
+	 * metadata of contiguous pages is not contiguous: bio_add_page()
+	 * merges no pages there, nor does dm-io.
+	 */
 	if ((IS_ENABLED(CONFIG_FLATMEM) ||
 	     IS_ENABLED(CONFIG_SPARSEMEM_VMEMMAP)) &&
-	    !xen_domain())
+	    !xen_domain() && !IS_ENABLED(CONFIG_KMSAN))
 		dmio_page_stride = sizeof(struct page);
 	dmio_stats_init();
 	return 0;

@@ -18,6 +18,16 @@
 #include <linux/dm-io.h> /* struct page_list */
 #include <linux/types.h>
 
+/*
+ * Alignment.  A region's @sector and @count are whole logical blocks of its
+ * device, and so is every bio dm-io builds.  The buffer's memory (a page
+ * list's offset, every bio_vec's bv_offset and bv_len, a vmalloc address)
+ * need only be aligned to the DMA alignment of the regions' devices
+ * (bdev_dma_alignment() + 1: 512 bytes on nearly every device), as O_DIRECT
+ * needs since Linux 6.0, and to 1/BIO_MAX_VECS of their logical block size;
+ * with several regions, to the largest of these.
+ */
+
 /**
  * struct io_region - a range of sectors on one block device
  * @bdev: the device; must not be NULL.
@@ -85,7 +95,8 @@ void dm_io_put(unsigned int num_pages);
  *	REQ_PREFLUSH.  The flags are set on every bio of every region.
  * @pl: the buffer: a list of pages linked by ->next (it may be circular).
  * @offset: byte offset of the data in the first page; a multiple of the
- *	logical block size and less than PAGE_SIZE.  Later pages start at 0.
+ *	regions' DMA alignment (see "Alignment" above) and less than
+ *	PAGE_SIZE.  Later pages start at 0.
  * @error_bits: if not NULL, receives the result bitset: bit k is set exactly
  *	when region k saw an error.
  *
@@ -94,8 +105,10 @@ void dm_io_put(unsigned int num_pages);
  * except that a WRITE with REQ_PREFLUSH sends an empty flush to the device of
  * every region whose count is 0 (its sector does not matter).  Each region
  * is split into bios of up to BIO_MAX_VECS segments, which the block layer
- * cuts to its device's limits.  If a READ fails, the part of the buffer that
- * the failed bios covered is zero-filled, never left stale.
+ * cuts to its device's limits; a bio cut at that limit ends on a multiple of
+ * the largest logical block size of the regions, so every bio is whole
+ * logical blocks.  If a READ fails, the part of the buffer that the failed
+ * bios covered is zero-filled, never left stale.
  *
  * A region that lies, even partly, past the end of its device gets its error
  * bit and no bio (none of it is read or written), as the kernel's dm_io()
@@ -106,8 +119,9 @@ void dm_io_put(unsigned int num_pages);
  * %DM_IO_MAX_REGIONS, READ with more than one region, an unknown op or flag,
  * a NULL @where, bdev or buffer, a region (with a count) not aligned to its
  * device's logical block size or ending beyond 2^64 bytes (sector + count
- * above 2^55 - 1, which no device reaches), a misaligned @offset, or a
- * buffer shorter than the longest region (past the end of its device or not).
+ * above 2^55 - 1, which no device reaches), buffer memory not aligned to the
+ * regions' DMA alignment (a misaligned @offset), or a buffer shorter than
+ * the longest region (past the end of its device or not).
  *
  * Context: process context; sleeps uninterruptibly until every bio is done.
  * Return: 0 on success, -EIO if any region failed, -EINVAL on bad input.
@@ -173,10 +187,13 @@ int dm_io_async(unsigned int num_regions, const struct io_region *where,
  * @rw: as for dm_io_sync().
  * @bvec: the buffer: entries are used in order until the longest region is
  *	covered (the last one used may be longer than needed).  Each entry's
- *	bv_offset and bv_len must be multiples of the logical block size; an
- *	entry may span several physically contiguous pages.  An entry with a
- *	NULL page or a zero length before the region is covered ends the array
- *	early and the call fails with -EINVAL.
+ *	bv_offset and bv_len must be multiples of the regions' DMA alignment
+ *	(see "Alignment" above), not of the logical block size: only the
+ *	regions are whole blocks.  An entry may span several physically
+ *	contiguous pages; where dm-io does not merge pages (Xen, KMSAN, a
+ *	memory map that is not linear) it is split into one vector per page.
+ *	An entry with a NULL page or a zero length before the region is
+ *	covered ends the array early and the call fails with -EINVAL.
  * @error_bits: as for dm_io_sync().
  *
  * Context: process context; sleeps uninterruptibly until every bio is done.
@@ -209,15 +226,21 @@ int dm_io_async_bvec(unsigned int num_regions, const struct io_region *where,
  * @num_regions: as for dm_io_sync().
  * @where: as for dm_io_sync().
  * @rw: as for dm_io_sync().
- * @data: start of the buffer: a vmalloc() (or vmap()) address aligned to the
- *	logical block size, with the whole longest region inside one area.
+ * @data: start of the buffer: a vmalloc(), vmap() or vm_map_ram() address
+ *	aligned to the regions' DMA alignment (see "Alignment" above), with
+ *	the whole longest region inside one area.  A range with an unmapped
+ *	page (one that starts before its area, crosses a guard page or ends
+ *	past its area) is refused with -EINVAL before any I/O; one that runs
+ *	into an adjacent area without a guard page (vm_map_ram() blocks)
+ *	cannot be told apart and is the caller's bug.
  * @error_bits: as for dm_io_sync().
  *
  * The CPU cache is flushed for the buffer before the I/O and invalidated
  * after a READ, before the call returns.
  *
  * Context: process context; sleeps uninterruptibly until every bio is done.
- * Return: as for dm_io_sync(); -EINVAL also for a non-vmalloc @data.
+ * Return: as for dm_io_sync(); -EINVAL also for a non-vmalloc @data or a
+ * range that is not mapped page by page.
  */
 int dm_io_sync_vm(unsigned int num_regions, const struct io_region *where,
 		  blk_opf_t rw, void *data, unsigned long *error_bits);

@@ -7,13 +7,20 @@
 // its own straight-line code and no function-pointer table.  Every cursor
 // provides:
 //
-//   const char *check(bytes, block)  why the buffer cannot hold @bytes with
-//                                     every segment aligned to @block (a
-//                                     power of two), or nullptr if it can
-//                                     (walks a copy; VmCursor keeps the
-//                                     first page it looked up);
-//   BioShape shape(max_bytes, max_segs)  how many bytes and segments the
-//                                     next bio takes, within both limits;
+//   const char *check(bytes, align)  why the buffer cannot hold @bytes with
+//                                     every segment's memory aligned to
+//                                     @align (a power of two), or nullptr
+//                                     if it can (walks a copy; VmCursor
+//                                     keeps the first page it looked up);
+//   const char *check_mapped(bytes)  the same for what only a walk of every
+//                                     page finds (a hole in a vmalloc
+//                                     range): for requests of several bios,
+//                                     before the first; a one-bio request
+//                                     finds it as it fills the bio;
+//   BioShape shape(max_bytes, max_segs, block)  how many bytes and
+//                                     segments the next bio takes, within
+//                                     both limits; cut by @max_segs, it
+//                                     ends on a multiple of @block;
 //   Segment peek()                    the current segment;
 //   void advance(bytes)               consume @bytes of it (<= peek().len).
 //
@@ -39,11 +46,22 @@ struct BioShape {
 
 constexpr unsigned int kPageMask = DMIO_PAGE_SIZE - 1;
 
+// A vmalloc range with an unmapped page: it is not all one area.
+constexpr const char *kUnmapped =
+	"vmalloc range not mapped page by page (not inside one area)";
+
+// A bio cut by the segment limit after @bytes ends on a logical block of
+// every region (@block: the largest, a power of two).
+constexpr unsigned int cut_at_block(unsigned int bytes, unsigned int block)
+{
+	return bytes & ~(block - 1);
+}
+
 // Shape of the next bio for a buffer made of whole pages after a first page
 // that starts @offset bytes in (page list and vmalloc buffers).
 constexpr BioShape paged_shape(unsigned int offset,
 			       unsigned long long max_bytes,
-			       unsigned int max_segs)
+			       unsigned int max_segs, unsigned int block)
 {
 	unsigned long long pages = (offset + max_bytes + kPageMask) >>
 				   DMIO_PAGE_SHIFT;
@@ -51,15 +69,19 @@ constexpr BioShape paged_shape(unsigned int offset,
 	if (pages <= max_segs)
 		return { static_cast<unsigned int>(max_bytes),
 			 static_cast<unsigned int>(pages) };
-	return { max_segs * DMIO_PAGE_SIZE - offset, max_segs };
+	return { cut_at_block(max_segs * DMIO_PAGE_SIZE - offset, block),
+		 max_segs };
 }
 
-static_assert(paged_shape(0, DMIO_PAGE_SIZE, 256).segments == 1, "one page");
-static_assert(paged_shape(512, DMIO_PAGE_SIZE, 256).segments == 2,
+static_assert(paged_shape(0, DMIO_PAGE_SIZE, 256, 512).segments == 1,
+	      "one page");
+static_assert(paged_shape(512, DMIO_PAGE_SIZE, 256, 512).segments == 2,
 	      "offset spills");
-static_assert(paged_shape(512, 256ull * DMIO_PAGE_SIZE, 256).bytes ==
+static_assert(paged_shape(512, 256ull * DMIO_PAGE_SIZE, 256, 512).bytes ==
 		      256 * DMIO_PAGE_SIZE - 512,
 	      "segment limit cuts at a page end");
+static_assert(paged_shape(512, 1u << 20, 256, 4096).bytes == 255 * 4096,
+	      "or before it, at a logical block");
 
 // struct page_list: one page per node, an offset into the first page only.
 // The list may be circular (kcopyd's zero page list is): it is walked by
@@ -71,10 +93,10 @@ public:
 	{
 	}
 
-	const char *check(unsigned long long bytes, unsigned int block) const
+	const char *check(unsigned long long bytes, unsigned int align) const
 	{
-		if (offset_ >= DMIO_PAGE_SIZE || (offset_ & (block - 1)))
-			return "page list offset not aligned to the logical block size";
+		if (offset_ >= DMIO_PAGE_SIZE || (offset_ & (align - 1)))
+			return "page list offset not aligned to the DMA alignment";
 		unsigned long long pages = (offset_ + bytes + kPageMask) >>
 					   DMIO_PAGE_SHIFT;
 		const dmio_page_list *pl = node_;
@@ -84,10 +106,15 @@ public:
 		return nullptr;
 	}
 
-	BioShape shape(unsigned long long max_bytes,
-		       unsigned int max_segs) const
+	const char *check_mapped(unsigned long long) const
 	{
-		return paged_shape(offset_, max_bytes, max_segs);
+		return nullptr;
+	}
+
+	BioShape shape(unsigned long long max_bytes, unsigned int max_segs,
+		       unsigned int block) const
+	{
+		return paged_shape(offset_, max_bytes, max_segs, block);
 	}
 
 	Segment peek() const
@@ -110,26 +137,36 @@ private:
 };
 
 // An array of struct bio_vec, used in order; an entry may span several
-// physically contiguous pages.  The array has no length: a NULL page or a
-// zero length before the data is covered marks an array that is too short.
+// physically contiguous pages, and is split into one segment per page where
+// pages are not merged (@split: dmio_page_stride is 0).  The array has no
+// length: a NULL page or a zero length before the data is covered marks an
+// array that is too short.
 class BvecCursor {
 public:
-	explicit BvecCursor(const dmio_bvec *bv) : bv_(bv), done_(0) {}
+	BvecCursor(const dmio_bvec *bv, bool split)
+		: bv_(bv), done_(0), split_(split)
+	{
+	}
 
-	const char *check(unsigned long long bytes, unsigned int block) const
+	const char *check(unsigned long long bytes, unsigned int align) const
 	{
 		for (const dmio_bvec *bv = bv_; bytes; bv++) {
 			if (!bv->page || !bv->len)
 				return "bio_vec array shorter than the region";
-			if ((bv->len | bv->offset) & (block - 1))
-				return "bio_vec not aligned to the logical block size";
+			if ((bv->len | bv->offset) & (align - 1))
+				return "bio_vec not aligned to the DMA alignment";
 			bytes -= kcxx::min<unsigned long long>(bytes, bv->len);
 		}
 		return nullptr;
 	}
 
-	BioShape shape(unsigned long long max_bytes,
-		       unsigned int max_segs) const
+	const char *check_mapped(unsigned long long) const
+	{
+		return nullptr;
+	}
+
+	BioShape shape(unsigned long long max_bytes, unsigned int max_segs,
+		       unsigned int block) const
 	{
 		BioShape s = { 0, 0 };
 		unsigned int done = done_;
@@ -137,16 +174,35 @@ public:
 		for (const dmio_bvec *bv = bv_;
 		     s.bytes < max_bytes && s.segments < max_segs;
 		     bv++, done = 0) {
+			unsigned int len = bv->len - done;
+			unsigned int segs = 1;
+
+			if (split_) {
+				// one segment per page, up to the limit
+				unsigned int in = (bv->offset + done) &
+						  kPageMask;
+				unsigned int room = max_segs - s.segments;
+
+				segs = (in + len + kPageMask) >>
+				       DMIO_PAGE_SHIFT;
+				if (segs > room) {
+					segs = room;
+					len = room * DMIO_PAGE_SIZE - in;
+				}
+			}
 			s.bytes += kcxx::min<unsigned long long>(
-				bv->len - done, max_bytes - s.bytes);
-			s.segments++;
+				len, max_bytes - s.bytes);
+			s.segments += segs;
 		}
+		if (s.bytes < max_bytes)
+			s.bytes = cut_at_block(s.bytes, block);
 		return s;
 	}
 
 	Segment peek() const
 	{
 		unsigned int offset = bv_->offset + done_;
+		unsigned int len = bv_->len - done_;
 		void *page = bv_->page;
 
 		// An entry may span contiguous pages: name the one the
@@ -155,7 +211,9 @@ public:
 			page = dmio_nth_page(page, offset >> DMIO_PAGE_SHIFT);
 			offset &= kPageMask;
 		}
-		return { page, offset, bv_->len - done_ };
+		if (split_)
+			len = kcxx::min(len, DMIO_PAGE_SIZE - offset);
+		return { page, offset, len };
 	}
 
 	void advance(unsigned int bytes)
@@ -170,6 +228,7 @@ public:
 private:
 	const dmio_bvec *bv_;
 	unsigned int done_; // bytes of *bv_ already consumed
+	bool split_; // one segment per page
 };
 
 // A vmalloc'd (or vmap'd) buffer: virtually contiguous, one page at a time.
@@ -182,10 +241,10 @@ public:
 	}
 
 	// Also keeps the first page, which every walk from here reuses.
-	const char *check(unsigned long long bytes, unsigned int block)
+	const char *check(unsigned long long bytes, unsigned int align)
 	{
-		if (addr_ & (block - 1))
-			return "vmalloc address not aligned to the logical block size";
+		if (addr_ & (align - 1))
+			return "vmalloc address not aligned to the DMA alignment";
 		first_page_ = dmio_vm_first_page(
 			reinterpret_cast<const void *>(addr_), bytes);
 		if (!first_page_)
@@ -193,10 +252,25 @@ public:
 		return nullptr;
 	}
 
-	BioShape shape(unsigned long long max_bytes,
-		       unsigned int max_segs) const
+	// From the second page on: check() looked up the first.
+	const char *check_mapped(unsigned long long bytes) const
 	{
-		return paged_shape(addr_ & kPageMask, max_bytes, max_segs);
+		unsigned long next = (addr_ | kPageMask) + 1;
+		unsigned long long skip = next - addr_;
+
+		if (bytes <= skip)
+			return nullptr;
+		if (!dmio_vm_mapped(reinterpret_cast<const void *>(next),
+				    bytes - skip))
+			return kUnmapped;
+		return nullptr;
+	}
+
+	BioShape shape(unsigned long long max_bytes, unsigned int max_segs,
+		       unsigned int block) const
+	{
+		return paged_shape(addr_ & kPageMask, max_bytes, max_segs,
+				   block);
 	}
 
 	Segment peek() const

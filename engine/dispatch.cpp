@@ -10,6 +10,11 @@
 // is submitted as soon as it is built, before the next is allocated: that is
 // what lets a small bioset reserve guarantee progress under memory pressure.
 //
+// Memory need only be aligned to the regions' DMA alignment, not to their
+// logical blocks, so a bio cut at BIO_MAX_VECS segments is cut back to a
+// multiple of the largest logical block of the regions: every bio is whole
+// logical blocks on every region's device.
+//
 // A bio holds up to BIO_MAX_VECS segments (DMIO_MAX_BIO_BYTES at most),
 // whatever the device's max_sectors and max_segments: as for the kernel's
 // own dm_io(), the block layer cuts it to the device's limits (blk-mq in
@@ -47,6 +52,7 @@ struct JobFacts {
 	unsigned long long longest_bytes; // the buffer must hold this much
 	unsigned long long total_bytes; // all regions together
 	unsigned int block; // largest logical block size of the regions
+	unsigned int align; // the buffer's memory must be aligned to this
 	unsigned long past_end; // bit k: region k is (partly) past its end
 };
 
@@ -63,6 +69,7 @@ int invalid(const char *why, unsigned int region)
 	facts->longest_bytes = 0;
 	facts->total_bytes = 0;
 	facts->block = kSectorSize;
+	facts->align = 1;
 	facts->past_end = 0;
 
 	for (unsigned int i = 0; i < job.nr_regions; i++) {
@@ -96,21 +103,32 @@ int invalid(const char *why, unsigned int region)
 						 r.count << DMIO_SECTOR_SHIFT);
 		facts->total_bytes += r.count << DMIO_SECTOR_SHIFT;
 		facts->block = kcxx::max(facts->block, info.logical_block_size);
+		facts->align = kcxx::max(facts->align, info.dma_alignment);
 	}
+	// Segments of at least 1/BIO_MAX_VECS of a block: a bio cut at
+	// BIO_MAX_VECS segments still holds a whole block.
+	facts->align =
+		kcxx::max(facts->align, facts->block / DMIO_BIO_MAX_VECS);
 	return 0;
 }
 
-// Whether @seg starts in physical memory where @prev ends, given @stride
-// (dmio_page_stride, not 0): the page frame after a page is @stride bytes
-// further on in the memory map.
-inline bool follows(const dmio_bvec &prev, const Segment &seg,
-		    unsigned long stride)
+// Whether @seg joins the vector @prev, as bio_add_page() would merge it:
+// it starts in physical memory where @prev ends, given @stride
+// (dmio_page_stride, not 0: the page frame after a page is @stride bytes
+// further on in the memory map; 0 where pages are not merged at all), and
+// if it starts a new page, that page may share a vector with @prev's
+// (dmio_pages_mergeable(): not ZONE_DEVICE pages of different pgmaps).
+inline bool mergeable(const dmio_bvec &prev, const Segment &seg,
+		      unsigned long stride)
 {
 	unsigned int end = prev.offset + prev.len; // < 4 GiB: len <= 1 GiB
 
-	return seg.offset == (end & kPageMask) &&
-	       seg.page == static_cast<char *>(prev.page) +
-				   (end >> DMIO_PAGE_SHIFT) * stride;
+	if (seg.offset != (end & kPageMask) ||
+	    seg.page != static_cast<char *>(prev.page) +
+				(end >> DMIO_PAGE_SHIFT) * stride)
+		return false;
+	return seg.offset || !dmio_zone_device ||
+	       dmio_pages_mergeable(prev.page, seg.page);
 }
 
 // Writes the next @shape.bytes of @cursor into @vecs, which has room for
@@ -130,7 +148,7 @@ fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
 
 		if (!seg.page)
 			return 0;
-		if (n && stride && follows(vecs[n - 1], seg, stride)) {
+		if (n && stride && mergeable(vecs[n - 1], seg, stride)) {
 			vecs[n - 1].len += len;
 		} else {
 			if (n == shape.segments)
@@ -163,18 +181,20 @@ void zero_buffer(Cursor cursor, unsigned long long bytes)
 	}
 }
 
-// The shape of the next bio of @cursor, with @bytes left in its region.
+// The shape of the next bio of @cursor, with @bytes left in its region,
+// for regions whose largest logical block is @block.
 template <typename Cursor>
-BioShape next_shape(const Cursor &cursor, unsigned long long bytes)
+BioShape next_shape(const Cursor &cursor, unsigned long long bytes,
+		    unsigned int block)
 {
 	return cursor.shape(kcxx::min<unsigned long long>(bytes,
 							  DMIO_MAX_BIO_BYTES),
-			    DMIO_BIO_MAX_VECS);
+			    DMIO_BIO_MAX_VECS, block);
 }
 
 template <typename Cursor>
 void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
-		     Cursor cursor)
+		     Cursor cursor, unsigned int block)
 {
 	const dmio_region &r = job.regions[index];
 	dmio_bvec *vecs;
@@ -197,7 +217,7 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 	unsigned long long remaining = r.count << DMIO_SECTOR_SHIFT;
 
 	while (remaining) {
-		BioShape shape = next_shape(cursor, remaining);
+		BioShape shape = next_shape(cursor, remaining, block);
 		void *bio = dmio_bio_alloc(r.bdev, sector, shape.segments,
 					   job.opf, rq, index, &vecs);
 		if (job.ioprio)
@@ -273,11 +293,23 @@ void dispatch_payloadless(Request *rq, const dmio_job &job, unsigned int index)
 	}
 }
 
+// Before the bios of a vm buffer are submitted, where the architecture
+// needs it: the CPU cache of the buffer is flushed.
+inline void flush_vm(const dmio_job &job, unsigned long long bytes)
+{
+	if (job.kind == DMIO_BUFFER_VM && dmio_vmap_flush && bytes &&
+	    job.op == DMIO_OP_RW)
+		dmio_vm_flush(job.buffer, bytes);
+}
+
 // The common case: one region that fits in one bio.  The request lives in
 // the bio's front pad, so there is no pool object and no atomic on the way.
+// Filling the bio walks every page of the buffer: a vmalloc range with a
+// hole is refused here, before the bio is submitted (check_mapped() is not
+// needed).
 template <typename Cursor>
-void submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
-		 const void *vm_read_addr, unsigned long long vm_read_bytes)
+int submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
+		const void *vm_read_addr, unsigned long long vm_read_bytes)
 {
 	const dmio_region &r = job.regions[0];
 	dmio_bvec *vecs;
@@ -289,14 +321,15 @@ void submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 	if (job.ioprio)
 		dmio_bio_set_ioprio(bio, job.ioprio);
 	unsigned int nr_vecs = fill_vecs(vecs, cursor, shape);
+	if (!nr_vecs) {
+		dmio_bio_discard(bio); // the request in it goes too
+		return invalid(kUnmapped, 0);
+	}
+	flush_vm(job, shape.bytes);
 	if (job.hooks)
 		dmio_request_start(&job, rq, shape.bytes);
-	if (!nr_vecs) {
-		// A vmalloc page went away: fail, never submit a hole.
-		dmio_engine_bio_done(rq, 0, DMIO_BIO_FAILED);
-		return;
-	}
 	dmio_bio_submit(bio, nr_vecs, shape.bytes);
+	return 0;
 }
 
 // @start is checked here, then copied for each region's walk.  Inlined
@@ -313,30 +346,30 @@ template <typename Cursor>
 		if (!job.buffer)
 			return invalid("no buffer", 0);
 		if (const char *why =
-			    start.check(facts.longest_bytes, facts.block))
+			    start.check(facts.longest_bytes, facts.align))
 			return invalid(why, 0);
 	}
 
 	const void *vm_read_addr = nullptr;
 	unsigned long long vm_read_bytes = 0;
 	if (job.kind == DMIO_BUFFER_VM && dmio_vmap_flush &&
-	    facts.longest_bytes && job.op == DMIO_OP_RW) {
-		dmio_vm_flush(job.buffer, facts.longest_bytes);
-		if (!job.is_write) {
-			vm_read_addr = job.buffer;
-			vm_read_bytes = facts.longest_bytes;
-		}
+	    facts.longest_bytes && job.op == DMIO_OP_RW && !job.is_write) {
+		vm_read_addr = job.buffer;
+		vm_read_bytes = facts.longest_bytes;
 	}
 
 	if (job.nr_regions == 1 && facts.longest_bytes && !facts.past_end &&
 	    job.op == DMIO_OP_RW) {
-		BioShape shape = next_shape(start, facts.longest_bytes);
-		if (shape.bytes == facts.longest_bytes) {
-			submit_solo(job, shape, start, vm_read_addr,
-				    vm_read_bytes);
-			return 0;
-		}
+		BioShape shape =
+			next_shape(start, facts.longest_bytes, facts.block);
+		if (shape.bytes == facts.longest_bytes)
+			return submit_solo(job, shape, start, vm_read_addr,
+					   vm_read_bytes);
 	}
+	if (facts.longest_bytes && job.op == DMIO_OP_RW)
+		if (const char *why = start.check_mapped(facts.longest_bytes))
+			return invalid(why, 0);
+	flush_vm(job, facts.longest_bytes);
 
 	// Several bios: plug, so the device sees them as one batch.
 	[[gnu::uninitialized]] alignas(8) unsigned char plug[DMIO_PLUG_BYTES];
@@ -356,7 +389,7 @@ template <typename Cursor>
 		if (facts.past_end & (1UL << i))
 			continue;
 		if (job.op == DMIO_OP_RW)
-			dispatch_region(rq, job, i, start);
+			dispatch_region(rq, job, i, start, facts.block);
 		else
 			dispatch_payloadless(rq, job, i);
 	}
@@ -380,7 +413,8 @@ extern "C" int dmio_engine_submit(const dmio_job *job)
 	case DMIO_BUFFER_BVEC:
 		return dmio::submit(
 			*job, dmio::BvecCursor(static_cast<const dmio_bvec *>(
-				      job->buffer)));
+						       job->buffer),
+					       !dmio_page_stride));
 	case DMIO_BUFFER_VM:
 		return dmio::submit(*job, dmio::VmCursor(job->buffer));
 	}

@@ -38,6 +38,8 @@ dmio-have = $(if $(shell grep -qsE '$(2)' $(srctree)/include/$(1) && echo y),-D$
 # bi_offset since 7.3.
 # DMIO_HAVE_INIT_FS_SCOPE (7.3): a kernel thread resolves paths in an empty
 # root unless it borrows init's with scoped_with_init_fs().
+# DMIO_HAVE_SAME_PGMAP (6.2+): zone_device_pages_have_same_pgmap(), the
+# rule of bio_add_page() for ZONE_DEVICE pages.
 # DMIO_HAVE_BLK_STS_INVAL: the block layer has BLK_STS_INVAL (invalid size
 # or alignment), which Linux 7.3's dm_io() counts as "not supported".
 dmio-compat-flags := -DDMIO_COMPAT_DETECTED \
@@ -47,7 +49,8 @@ dmio-compat-flags := -DDMIO_COMPAT_DETECTED \
 	$(call dmio-have,linux/mm.h,define nth_page\b,DMIO_HAVE_NTH_PAGE) \
 	$(call dmio-have,linux/bvec.h,bi_bvec_done;,DMIO_HAVE_BI_BVEC_DONE) \
 	$(call dmio-have,linux/fs_struct.h,define scoped_with_init_fs,DMIO_HAVE_INIT_FS_SCOPE) \
-	$(call dmio-have,linux/blk_types.h,define BLK_STS_INVAL[[:space:]],DMIO_HAVE_BLK_STS_INVAL)
+	$(call dmio-have,linux/blk_types.h,define BLK_STS_INVAL[[:space:]],DMIO_HAVE_BLK_STS_INVAL) \
+	$(call dmio-have,linux/mmzone.h,zone_device_pages_have_same_pgmap,DMIO_HAVE_SAME_PGMAP)
 
 # DMIO_PAGE_SHIFT: the kernel's PAGE_SHIFT, which the C++ engine cannot get
 # from <asm/page.h> (dm-io-boundary.h; dm-io.c asserts it is PAGE_SHIFT).

@@ -120,7 +120,8 @@ static void iom_end_io(struct iom_io *io, blk_status_t status)
  * straight on a caller's bio_vec array (bio_iov_bvec_set(), e.g. io_uring
  * with registered buffers) has one entry per page of the whole request.
  * Then the target takes only what the copy holds and dm sends the rest in
- * another bio.  Each entry is whole logical blocks (dm-io needs that), so
+ * another bio, cut back to whole logical blocks: entries need not be whole
+ * blocks, but dm-io refuses entries shorter than 1/BIO_MAX_VECS of one, so
  * that part is not empty.
  */
 static void iom_prepare_bvec(struct iom *m, struct iom_io *io)

@@ -142,15 +142,19 @@ static void dmio_bad_4k_count(struct kunit *test, struct dmio_bad_call *c,
 	dmio_region(&c->where[0], c->nb4k, 8, 4);
 }
 
-/* a 512-byte aligned buffer is not 4096-byte aligned */
+/* memory at 256 bytes is below the DMA alignment (512) of any device */
 static void dmio_bad_4k_buffer(struct kunit *test, struct dmio_bad_call *c,
 			       enum dmio_kind kind)
 {
 	dmio_region(&c->where[0], c->nb4k, 8, 8);
-	if (kind == DMIO_PL)
-		c->buf->offset = 512;
-	else
-		c->buf->vm += 512;
+	if (kind == DMIO_PL) {
+		c->buf->offset = 256;
+	} else if (kind == DMIO_BVEC) {
+		c->buf->bvec[0].bv_offset = 256;
+		c->buf->bvec[0].bv_len -= 256;
+	} else {
+		c->buf->vm += 256;
+	}
 }
 
 static void dmio_bad_null_buffer(struct kunit *test, struct dmio_bad_call *c,
@@ -260,8 +264,7 @@ static const struct dmio_bad dmio_bad_cases[] = {
 	{ "WRITE | REQ_NOWAIT", DMIO_ALL_KINDS, dmio_bad_unknown_flag },
 	{ "4k device, sector 4", DMIO_ALL_KINDS, dmio_bad_4k_sector },
 	{ "4k device, count 4", DMIO_ALL_KINDS, dmio_bad_4k_count },
-	{ "4k device, buffer at 512", BIT(DMIO_PL) | BIT(DMIO_VM),
-	  dmio_bad_4k_buffer },
+	{ "4k device, buffer at 256", DMIO_ALL_KINDS, dmio_bad_4k_buffer },
 	{ "NULL fn", DMIO_ALL_KINDS, dmio_bad_null_fn },
 	{ "NULL buffer", DMIO_ALL_KINDS, dmio_bad_null_buffer },
 	{ "page list offset 100", BIT(DMIO_PL), dmio_bad_pl_offset_100 },

@@ -135,8 +135,9 @@ static void dmio_res_pages(struct kunit_resource *res)
 	vfree(buf->vmem);
 }
 
-static void dmio_buf_arrays(struct kunit *test, struct dmio_buf *buf,
-			    unsigned int pages, unsigned int segs)
+/* Room for @pages page allocations and @segs data segments in @buf. */
+void dmio_buf_arrays(struct kunit *test, struct dmio_buf *buf,
+		     unsigned int pages, unsigned int segs)
 {
 	buf->pages = dmio_alloc(test, pages * sizeof(*buf->pages));
 	buf->orders = dmio_alloc(test, pages);
@@ -147,8 +148,8 @@ static void dmio_buf_arrays(struct kunit *test, struct dmio_buf *buf,
 						     buf));
 }
 
-static u8 *dmio_buf_page(struct kunit *test, struct dmio_buf *buf,
-			 unsigned int order)
+/* A new 2^@order-page allocation of @buf (freed with it). */
+u8 *dmio_buf_page(struct kunit *test, struct dmio_buf *buf, unsigned int order)
 {
 	struct page *page = alloc_pages(GFP_KERNEL, order);
 
@@ -771,7 +772,8 @@ void dmio_counting_suite_exit(struct kunit_suite *suite)
 kunit_test_suites(&dmio_rw_suite, &dmio_large_suite, &dmio_regions_suite,
 		  &dmio_errors_suite, &dmio_flags_suite, &dmio_completion_suite,
 		  &dmio_pool_suite, &dmio_invalid_suite, &dmio_fault_suite,
-		  &dmio_ext_suite, &dmio_fail_alone_suite, &dmio_context_suite);
+		  &dmio_ext_suite, &dmio_fail_alone_suite, &dmio_context_suite,
+		  &dmio_align_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the dm-io API");
 MODULE_LICENSE("GPL");

@@ -25,6 +25,7 @@
 #include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -245,10 +246,11 @@ static void dmio_rec_free(struct dmio_rec *rec)
 	kfree(rec);
 }
 
-int dmio_rec_suite_init(struct kunit_suite *suite)
+/* The recorder, with logical blocks of @lbs bytes, for a suite. */
+static int dmio_rec_create(struct kunit_suite *suite, unsigned int lbs)
 {
-	static const struct dmio_disk_limits lim = {
-		.logical_block_size = SECTOR_SIZE,
+	const struct dmio_disk_limits lim = {
+		.logical_block_size = lbs,
 		.max_hw_sectors = DMIO_PAGE_SECTORS,
 		.max_segments = BLK_MAX_SEGMENTS,
 		.write_cache_fua = true,
@@ -292,6 +294,17 @@ int dmio_rec_suite_init(struct kunit_suite *suite)
 out_free:
 	dmio_rec_free(rec);
 	return r;
+}
+
+int dmio_rec_suite_init(struct kunit_suite *suite)
+{
+	return dmio_rec_create(suite, SECTOR_SIZE);
+}
+
+/* The recorder with 4 KiB logical blocks. */
+int dmio_rec4k_suite_init(struct kunit_suite *suite)
+{
+	return dmio_rec_create(suite, SZ_4K);
 }
 
 void dmio_rec_suite_exit(struct kunit_suite *suite)

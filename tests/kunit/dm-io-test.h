@@ -140,6 +140,9 @@ bool dmio_buf_check_byte(struct kunit *test, const struct dmio_buf *buf,
 			 u8 byte, size_t from, size_t len, const char *what);
 bool dmio_buf_check_guards(struct kunit *test, const struct dmio_buf *buf,
 			   const char *what);
+void dmio_buf_arrays(struct kunit *test, struct dmio_buf *buf,
+		     unsigned int pages, unsigned int segs);
+u8 *dmio_buf_page(struct kunit *test, struct dmio_buf *buf, unsigned int order);
 void dmio_cursor_init(struct dmio_cursor *c, const struct dmio_buf *buf);
 u8 *dmio_cursor_next(struct dmio_cursor *c);
 
@@ -221,6 +224,7 @@ struct dmio_rec {
 int dmio_counting_suite_init(struct kunit_suite *suite);
 void dmio_counting_suite_exit(struct kunit_suite *suite);
 int dmio_rec_suite_init(struct kunit_suite *suite);
+int dmio_rec4k_suite_init(struct kunit_suite *suite);
 void dmio_rec_suite_exit(struct kunit_suite *suite);
 int dmio_rec_test_init(struct kunit *test);
 void dmio_rec_test_exit(struct kunit *test);
@@ -254,5 +258,6 @@ extern struct kunit_suite dmio_ext_suite;
 extern struct kunit_suite dmio_fault_suite;
 extern struct kunit_suite dmio_fail_alone_suite;
 extern struct kunit_suite dmio_context_suite;
+extern struct kunit_suite dmio_align_suite;
 
 #endif /* DMIO_TEST_H */
