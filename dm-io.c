@@ -222,7 +222,7 @@ void dmio_zero(void *page, unsigned int offset, unsigned int len)
 		n = min_t(unsigned int, len,
 			  PAGE_SIZE - offset_in_page(offset));
 		memzero_page(dmio_bvec_nth_page((struct page *)page,
-				      offset >> PAGE_SHIFT),
+						offset >> PAGE_SHIFT),
 			     offset_in_page(offset), n);
 	}
 }

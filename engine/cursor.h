@@ -80,7 +80,8 @@ static_assert(paged_shape(512, DMIO_PAGE_SIZE, 256, 512).segments == 2,
 static_assert(paged_shape(512, 256ull * DMIO_PAGE_SIZE, 256, 512).bytes ==
 		      256 * DMIO_PAGE_SIZE - 512,
 	      "segment limit cuts at a page end");
-static_assert(paged_shape(512, 1u << 20, 256, 4096).bytes == 255 * 4096,
+static_assert(paged_shape(512, 256ull * DMIO_PAGE_SIZE, 256, 4096).bytes ==
+		      256 * DMIO_PAGE_SIZE - 4096,
 	      "or before it, at a logical block");
 
 // struct page_list: one page per node, an offset into the first page only.
