@@ -670,7 +670,7 @@ unsigned long dmio_set_page_stride(unsigned long stride)
 {
 	return xchg(&dmio_page_stride, stride);
 }
-EXPORT_SYMBOL_NS_GPL(dmio_set_page_stride, DM_IO_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(dmio_set_page_stride, DMIO_NS_INTERNAL);
 
 static int __init dmio_init(void)
 {

@@ -118,8 +118,8 @@ void dm_io_put(unsigned int num_pages);
  * Bad input returns -EINVAL with no I/O issued: @num_regions of 0 or above
  * %DM_IO_MAX_REGIONS, READ with more than one region, an unknown op or flag,
  * a NULL @where, bdev or buffer, a region (with a count) not aligned to its
- * device's logical block size or ending beyond 2^64 bytes (sector + count
- * above 2^55 - 1, which no device reaches), buffer memory not aligned to the
+ * device's logical block size or ending beyond 2^63 bytes (sector + count
+ * above 2^54 - 1, which no device reaches), buffer memory not aligned to the
  * regions' DMA alignment (a misaligned @offset), or a buffer shorter than
  * the longest region (past the end of its device or not).
  *

@@ -43,9 +43,10 @@ namespace {
 
 constexpr unsigned int kSectorSize = 1u << DMIO_SECTOR_SHIFT;
 
-// The largest sector a region may end at: its bytes fit in 64 bits (no
-// block device is that large, so a region beyond it is bad input).
-constexpr unsigned long long kMaxSector = ~0ULL >> DMIO_SECTOR_SHIFT;
+// The largest sector a region may end at: 2^63 bytes, so that a region's
+// bytes plus a page offset still fit in 64 bits (no block device is that
+// large, so a region beyond it is bad input).
+constexpr unsigned long long kMaxSector = ~0ULL >> (DMIO_SECTOR_SHIFT + 1);
 
 // What pass one learnt about the call as a whole.
 struct JobFacts {
@@ -83,7 +84,7 @@ int invalid(const char *why, unsigned int region)
 		if (!r.count)
 			continue;
 		if (r.sector > kMaxSector || r.count > kMaxSector - r.sector)
-			return invalid("region ends beyond 2^64 bytes", i);
+			return invalid("region ends beyond 2^63 bytes", i);
 		if (i)
 			dmio_bdev_query(r.bdev, &other);
 		const dmio_bdev_info &info = i ? other : job.first;

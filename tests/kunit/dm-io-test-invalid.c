@@ -93,11 +93,23 @@ static void dmio_bad_count_wraps(struct kunit *test, struct dmio_bad_call *c,
 	dmio_region(&c->where[0], c->ram[0], 8, (sector_t)-8);
 }
 
-static void dmio_bad_beyond_64_bits(struct kunit *test, struct dmio_bad_call *c,
+static void dmio_bad_beyond_63_bits(struct kunit *test, struct dmio_bad_call *c,
 				    enum dmio_kind kind)
 {
 	c->nr = 2;
-	dmio_region(&c->where[1], c->ram[1], (~0ULL >> SECTOR_SHIFT) - 7, 16);
+	dmio_region(&c->where[1], c->ram[1], (~0ULL >> (SECTOR_SHIFT + 1)) - 7,
+		    16);
+}
+
+/*
+ * Almost 2^64 bytes from sector 0: the buffer's page count must not wrap
+ * (it did: a page list at offset 512 then passed as long enough).
+ */
+static void dmio_bad_huge_region(struct kunit *test, struct dmio_bad_call *c,
+				 enum dmio_kind kind)
+{
+	dmio_region(&c->where[0], c->ram[0], 0,
+		    (~0ULL >> SECTOR_SHIFT) & ~7ULL);
 }
 
 static void dmio_bad_discard(struct kunit *test, struct dmio_bad_call *c,
@@ -255,8 +267,10 @@ static const struct dmio_bad dmio_bad_cases[] = {
 	{ "NULL bdev", DMIO_ALL_KINDS, dmio_bad_null_bdev },
 	{ "NULL bdev in region 2", DMIO_ALL_KINDS, dmio_bad_null_bdev_later },
 	{ "sector + count wraps", DMIO_ALL_KINDS, dmio_bad_count_wraps },
-	{ "region 1 beyond 2^64 bytes", DMIO_ALL_KINDS,
-	  dmio_bad_beyond_64_bits },
+	{ "region 1 beyond 2^63 bytes", DMIO_ALL_KINDS,
+	  dmio_bad_beyond_63_bits },
+	{ "region 0 of almost 2^64 bytes", DMIO_ALL_KINDS,
+	  dmio_bad_huge_region },
 	{ "REQ_OP_DISCARD", DMIO_ALL_KINDS, dmio_bad_discard },
 	{ "REQ_OP_WRITE_ZEROES", DMIO_ALL_KINDS, dmio_bad_write_zeroes },
 	{ "READ | REQ_FUA", DMIO_ALL_KINDS, dmio_bad_read_fua },
