@@ -408,6 +408,12 @@ static void dmio_res_bdev(struct kunit_resource *res)
 }
 
 /* Opens @path for the rest of the case (asserts that it exists). */
+unsigned int dmio_mem_align(struct block_device *bdev)
+{
+	return max(bdev_dma_alignment(bdev) + 1,
+		   bdev_logical_block_size(bdev) / BIO_MAX_VECS);
+}
+
 struct block_device *dmio_open(struct kunit *test, const char *path)
 {
 	struct dmio_bdev_ref *ref = kzalloc(sizeof(*ref), GFP_KERNEL);

@@ -148,6 +148,12 @@ u8 *dmio_cursor_next(struct dmio_cursor *c);
 
 /* block devices */
 struct block_device *dmio_open(struct kunit *test, const char *path);
+/*
+ * The alignment dm-io asks of buffer memory for regions on @bdev: its DMA
+ * alignment, and at least 1/BIO_MAX_VECS of its logical block (dm-io.h).
+ * Half of it is a misaligned offset on any device.
+ */
+unsigned int dmio_mem_align(struct block_device *bdev);
 void dmio_open_rams(struct kunit *test, struct block_device **ram);
 int dmio_dev_pattern(struct block_device *bdev, sector_t sector, sector_t nr,
 		     u32 seed, u64 off);
