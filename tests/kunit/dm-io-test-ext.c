@@ -81,10 +81,9 @@ static void dmio_ext_req_buf(struct dm_io_ext_request *req,
  * either way returns what a synchronous call returns and fills the bits.
  * An asynchronous request must call back exactly once.
  */
-static int dmio_ext_run(struct kunit *test, bool async, unsigned int nr,
-			const struct io_region *where,
-			struct dm_io_ext_request *req,
-			unsigned long *error_bits, unsigned long *unsup_bits)
+int dmio_ext_run(struct kunit *test, bool async, unsigned int nr,
+		 const struct io_region *where, struct dm_io_ext_request *req,
+		 unsigned long *error_bits, unsigned long *unsup_bits)
 {
 	struct dmio_ext_async *a;
 	u64 s0, c0;

@@ -186,71 +186,6 @@ static void dmio_fa_all_regions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmio_bios_submitted(), bios);
 }
 
-/* Records every call of dmio_fa_ext_notify(). */
-struct dmio_fa_ext {
-	struct completion done;
-	atomic_t calls;
-	unsigned long error_bits;
-	unsigned long unsup_bits;
-};
-
-static void dmio_fa_ext_notify(unsigned long error_bits,
-			       unsigned long unsup_bits, void *context)
-{
-	struct dmio_fa_ext *a = context;
-
-	a->error_bits = error_bits;
-	a->unsup_bits = unsup_bits;
-	atomic_inc(&a->calls);
-	complete(&a->done);
-}
-
-/*
- * dm_io_submit(), synchronous or asynchronous; either way returns what a
- * synchronous call returns and fills both bitsets.  An asynchronous
- * request must call back exactly once.
- */
-static int dmio_fa_submit(struct kunit *test, bool async, unsigned int nr,
-			  const struct io_region *where,
-			  struct dm_io_ext_request *req, unsigned long *err,
-			  unsigned long *unsup)
-{
-	struct dmio_fa_ext *a;
-	u64 s0, c0;
-	int r;
-
-	*err = ~0UL;
-	*unsup = ~0UL;
-	req->notify = NULL;
-	if (!async)
-		return dm_io_submit(nr, where, req, err, unsup);
-
-	a = dmio_alloc(test, sizeof(*a));
-	init_completion(&a->done);
-	atomic_set(&a->calls, 0);
-	req->notify = dmio_fa_ext_notify;
-	req->context = a;
-	s0 = dmio_requests_started();
-	c0 = dmio_requests_completed();
-	r = dm_io_submit(nr, where, req, NULL, NULL);
-	req->notify = NULL;
-	if (r) {
-		KUNIT_EXPECT_EQ(test, atomic_read(&a->calls), 0);
-		return r;
-	}
-	if (!wait_for_completion_timeout(&a->done, DMIO_TIMEOUT)) {
-		WRITE_ONCE(dmio_test_unsafe, true);
-		KUNIT_FAIL_AND_ABORT(test, "callback not called");
-	}
-	dmio_settle(test, s0, c0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&a->calls), 1);
-	*err = a->error_bits;
-	*unsup = a->unsup_bits;
-	if (a->error_bits)
-		return -EIO;
-	return a->unsup_bits ? -EOPNOTSUPP : 0;
-}
-
 /* A dm_io_submit() request of @opf with buffer @buf (or none). */
 static void dmio_fa_req(struct dm_io_ext_request *req, blk_opf_t opf,
 			const struct dmio_buf *buf)
@@ -312,8 +247,8 @@ static void dmio_fa_payloadless(struct kunit *test)
 			dmio_rec_clear(rec);
 			dmio_fa_req(&req, ops[i], NULL);
 			KUNIT_EXPECT_EQ(test,
-					dmio_fa_submit(test, async, 4, where,
-						       &req, &err, &unsup),
+					dmio_ext_run(test, async, 4, where,
+						     &req, &err, &unsup),
 					-EIO);
 			KUNIT_EXPECT_EQ(test, err, BIT(1) | BIT(2));
 			KUNIT_EXPECT_EQ(test, unsup, BIT(3));
@@ -375,8 +310,8 @@ static void dmio_fa_flush_any_sector(struct kunit *test)
 		dmio_rec_clear(rec);
 		dmio_fa_req(&req, REQ_OP_WRITE | REQ_PREFLUSH, NULL);
 		KUNIT_EXPECT_EQ_MSG(test,
-				    dmio_fa_submit(test, async, 3, where, &req,
-						   &bits, &unsup),
+				    dmio_ext_run(test, async, 3, where, &req,
+						 &bits, &unsup),
 				    0, "%s ext", what);
 		KUNIT_EXPECT_EQ_MSG(test, bits | unsup, 0UL, "%s ext", what);
 		KUNIT_EXPECT_EQ_MSG(test, dmio_rec_nr(rec), 1U, "%s ext", what);
@@ -439,8 +374,8 @@ static void dmio_fa_statuses(struct kunit *test, struct dmio_buf **b,
 			 (u64)unsup_at);
 		dmio_fa_req(&req, REQ_OP_WRITE, b[kind]);
 		KUNIT_EXPECT_EQ_MSG(test,
-				    dmio_fa_submit(test, async, 1, &where, &req,
-						   &e, &u),
+				    dmio_ext_run(test, async, 1, &where, &req,
+						 &e, &u),
 				    want, "%s", what);
 		KUNIT_EXPECT_EQ_MSG(test, e, err, "%s: error bits", what);
 		KUNIT_EXPECT_EQ_MSG(test, u, unsup, "%s: unsupported bits",

@@ -252,6 +252,14 @@ bool dmio_rec_check_flags(struct kunit *test, struct dmio_rec *rec,
 			  enum req_op op, blk_opf_t want, blk_opf_t forbid,
 			  const char *what);
 
+/*
+ * dm_io_submit(), synchronous or asynchronous; either way returns what a
+ * synchronous call returns and fills both bitsets (dm-io-test-ext.c).
+ */
+int dmio_ext_run(struct kunit *test, bool async, unsigned int nr,
+		 const struct io_region *where, struct dm_io_ext_request *req,
+		 unsigned long *error_bits, unsigned long *unsup_bits);
+
 extern struct kunit_suite dmio_rw_suite;
 extern struct kunit_suite dmio_large_suite;
 extern struct kunit_suite dmio_regions_suite;
