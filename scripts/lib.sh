@@ -218,3 +218,68 @@ stage_sources() {
 			tar -C "$dest" -xf -
 	fi
 }
+
+# chroot_dir SUITE [PACKAGE...]: a Debian SUITE (bookworm, trixie) made
+# with debootstrap from the Debian mirror into $DMIO_CACHE/chroot/SUITE,
+# once, with PACKAGEs installed in it (NAME/SUITE-backports for a backport);
+# prints the directory.  Its apt sources are its own: SUITE, -updates,
+# -backports and -security.  The host's apt set-up is neither read nor
+# changed; one run at a time per SUITE.
+chroot_dir() {
+	local suite=$1 dir log p missing=()
+	shift
+	dir=$DMIO_CACHE/chroot/$suite
+	log=$DMIO_CACHE/logs/chroot-$suite.log
+	mkdir -p "$DMIO_CACHE/chroot" "$DMIO_CACHE/logs" || return 1
+	(
+		flock 7
+		if [ ! -f "$dir/.dmio-bootstrapped" ]; then
+			command -v debootstrap >/dev/null ||
+				"$DMIO_ROOT/scripts/ensure-deps.sh" debootstrap >&2 || exit 1
+			step "chroot: debootstrap $suite into $dir (log: $log)" >&2
+			rm -rf "$dir"
+			debootstrap --variant=minbase --include=ca-certificates "$suite" "$dir" \
+				http://deb.debian.org/debian >"$log" 2>&1 ||
+				die "debootstrap $suite failed, see $log"
+			cat >"$dir/etc/apt/sources.list" <<-SRC
+			deb http://deb.debian.org/debian $suite main
+			deb http://deb.debian.org/debian $suite-updates main
+			deb http://deb.debian.org/debian $suite-backports main
+			deb http://deb.debian.org/debian-security $suite-security main
+			SRC
+			printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
+			chmod +x "$dir/usr/sbin/policy-rc.d"
+			chroot_run "$suite" apt-get update >>"$log" 2>&1 ||
+				die "apt-get update in the $suite chroot failed, see $log"
+			touch "$dir/.dmio-bootstrapped"
+		fi
+		for p in "$@"; do
+			chroot "$dir" dpkg-query -W -f='${Status}' "${p%/*}" 2>/dev/null |
+				grep -q 'install ok installed' || missing+=("$p")
+		done
+		if [ ${#missing[@]} -gt 0 ]; then
+			step "chroot: installing ${missing[*]} into the $suite chroot" >&2
+			chroot_run "$suite" env DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
+				{ chroot_run "$suite" apt-get update >>"$log" 2>&1 &&
+				  chroot_run "$suite" env DEBIAN_FRONTEND=noninteractive \
+					apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1; } ||
+				die "installing ${missing[*]} in the $suite chroot failed, see $log"
+		fi
+	) 7>>"$dir.lock" || return 1
+	echo "$dir"
+}
+
+# chroot_run SUITE CMD...: run CMD inside the SUITE chroot (chroot_dir), with
+# /proc, /sys and /dev mounted in a private mount namespace that ends with
+# it, and the host's resolv.conf.
+chroot_run() {
+	local dir=$DMIO_CACHE/chroot/$1
+	shift
+	cp -L /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null
+	unshare -m --propagation private sh -c '
+		d=$1; shift
+		mount -t proc proc "$d/proc" && mount -t sysfs sys "$d/sys" &&
+			mount --rbind /dev "$d/dev" || exit 1
+		exec chroot "$d" "$@"' sh "$dir" "$@"
+}
