@@ -189,8 +189,10 @@ R=$OUT/initramfs
 rm -rf "$R"
 mkdir -p "$R"
 cp "$DMIO_ROOT/tests/qemu/init.sh" "$R/init"
+cp "$DMIO_ROOT/tests/guest-lib.sh" "$R/guest-lib.sh"
 chmod 755 "$R/init"
-(cd "$R" && echo init | cpio -o -H newc --quiet) | gzip -1 >"$OUT/init.cpio.gz"
+(cd "$R" && printf '%s\n' init guest-lib.sh | cpio -o -H newc --quiet) |
+	gzip -1 >"$OUT/init.cpio.gz"
 cat "$BASE" "$OUT/init.cpio.gz" >"$OUT/initrd.img"
 rm -rf "$R"
 
