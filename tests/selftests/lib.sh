@@ -123,3 +123,24 @@ tap_finish() {
 	fi
 	exit $KSFT_PASS
 }
+
+# tap_run CMD...: run, copy its output as diagnostics, return its status
+tap_run() {
+	_tap_out=$("$@" 2>&1)
+	_tap_rc=$?
+	[ -z "$_tap_out" ] || printf '%s\n' "$_tap_out" | sed "s|^|# $1: |"
+	return $_tap_rc
+}
+
+# klog_mark: write a unique marker line into the kernel log, print its id;
+# klog_since ID: the kernel log lines after that marker.  (Not a line
+# count: the log buffer wraps, the count stops growing.)
+klog_mark() {
+	_klog_m=$(cat /proc/sys/kernel/random/uuid)
+	echo "dm-io-selftest: mark $_klog_m" > /dev/kmsg
+	echo "$_klog_m"
+}
+
+klog_since() {
+	dmesg 2>/dev/null | sed -n "/dm-io-selftest: mark $1\$/,\$p" | tail -n +2
+}
