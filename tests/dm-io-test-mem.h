@@ -25,27 +25,29 @@ struct dmio_mem {
 };
 
 /*
- * dm_io_async*() for @m's kind when @fn is set, else dm_io_sync*() with
- * @error_bits.
+ * dm_io_async*() for @m's kind with @fn and @context when @async, else
+ * dm_io_sync*() with @error_bits.
  */
-static inline int dmio_mem_io(const struct dmio_mem *m, unsigned int nr,
-			      const struct io_region *where, blk_opf_t rw,
-			      unsigned long *error_bits, dm_io_notify_fn fn,
-			      void *context)
+static inline int dmio_mem_io(const struct dmio_mem *m, bool async,
+			      unsigned int nr, const struct io_region *where,
+			      blk_opf_t rw, unsigned long *error_bits,
+			      dm_io_notify_fn fn, void *context)
 {
 	switch (m->kind) {
 	case DMIO_PL:
-		return fn ? dm_io_async(nr, where, rw, m->pl, m->offset, fn,
-					context) :
-			    dm_io_sync(nr, where, rw, m->pl, m->offset,
-				       error_bits);
+		return async ? dm_io_async(nr, where, rw, m->pl, m->offset, fn,
+					   context) :
+			       dm_io_sync(nr, where, rw, m->pl, m->offset,
+					  error_bits);
 	case DMIO_BVEC:
-		return fn ? dm_io_async_bvec(nr, where, rw, m->bvec, fn,
-					     context) :
-			    dm_io_sync_bvec(nr, where, rw, m->bvec, error_bits);
+		return async ? dm_io_async_bvec(nr, where, rw, m->bvec, fn,
+						context) :
+			       dm_io_sync_bvec(nr, where, rw, m->bvec,
+					       error_bits);
 	default:
-		return fn ? dm_io_async_vm(nr, where, rw, m->vm, fn, context) :
-			    dm_io_sync_vm(nr, where, rw, m->vm, error_bits);
+		return async ? dm_io_async_vm(nr, where, rw, m->vm, fn,
+					      context) :
+			       dm_io_sync_vm(nr, where, rw, m->vm, error_bits);
 	}
 }
 

@@ -392,7 +392,8 @@ static bool dmio_ctx_own_run(struct kunit *test, struct dmio_ctx_own *o,
 	init_completion(&res->done);
 	o->res = res;
 	o->check = rw == REQ_OP_READ;
-	r = dmio_mem_io(&o->mem, nr, where, rw, NULL, dmio_ctx_free_notify, o);
+	r = dmio_mem_io(&o->mem, true, nr, where, rw, NULL,
+			dmio_ctx_free_notify, o);
 	if (r) {
 		vfree(o->mem.vm);
 		dmio_ctx_own_free(o);

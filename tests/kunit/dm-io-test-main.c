@@ -616,14 +616,15 @@ int dmio_call_sync(const struct dmio_buf *buf, unsigned int nr,
 		   const struct io_region *where, blk_opf_t rw,
 		   unsigned long *error_bits)
 {
-	return dmio_mem_io(&buf->mem, nr, where, rw, error_bits, NULL, NULL);
+	return dmio_mem_io(&buf->mem, false, nr, where, rw, error_bits, NULL,
+			   NULL);
 }
 
 int dmio_call_async(const struct dmio_buf *buf, unsigned int nr,
 		    const struct io_region *where, blk_opf_t rw,
 		    dm_io_notify_fn fn, void *context)
 {
-	return dmio_mem_io(&buf->mem, nr, where, rw, NULL, fn, context);
+	return dmio_mem_io(&buf->mem, true, nr, where, rw, NULL, fn, context);
 }
 
 /**

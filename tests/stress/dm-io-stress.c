@@ -420,8 +420,8 @@ static void dmio_stress_submit(struct dmio_stress_thread *t,
 	init_completion(&q->done);
 	atomic_set(&q->calls, 0);
 	q->error = 0;
-	q->ret = dmio_mem_io(&q->mem, q->nr, q->where, op, &q->error,
-			     q->async ? dmio_stress_notify : NULL, q);
+	q->ret = dmio_mem_io(&q->mem, q->async, q->nr, q->where, op, &q->error,
+			     dmio_stress_notify, q);
 	if (!q->async || q->ret) {
 		atomic_set(&q->calls, 1);
 		complete(&q->done);
