@@ -20,7 +20,7 @@
 #
 # How tests/uml/init.sh runs these scripts (the contract):
 #  * every *executable* tests/selftests/*.sh, in ls order, as root, with
-#    `timeout` (default 120 s; "timeout=N" in tests/selftests/settings),
+#    `timeout` ("timeout=N" in tests/selftests/settings, 300 s; else 120 s),
 #    stdin /dev/null, cwd tests/selftests/, stdout+stderr captured;
 #  * environment: DMIO_MODDIR = directory holding dm-io.ko (and
 #    tests/kunit/dm-io-test.ko) built for the running kernel; DMIO_SCRATCH =
