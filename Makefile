@@ -76,6 +76,12 @@ demo:
 bench:
 	./bench/run.sh
 
+# Is the checkout slower than dm-io at BASE (a git revision)?  The same
+# kernel and harness for both, rounds alternated (bench/ab.sh); needs an
+# idle machine.
+bench-ab:
+	BASE=$(BASE) ./bench/ab.sh
+
 # The static checks (scripts/lint.sh): checkpatch --strict, sparse (C=2
 # against the UML test kernel and the x86-64 headers), kernel-doc and
 # clang-format; one ok/not ok line each.  "make check" runs them first.
@@ -99,8 +105,9 @@ help:
 	@echo "make check-qemu             ... only in Debian's stock kernel under QEMU (SMP, no KUnit)"
 	@echo "make demo                   show dm-io at work: a 2-leg mirror fails a leg and recovers"
 	@echo "make bench                  benchmark dm-io vs raw bios and the kernel's dm_io() (build/bench/results.md)"
+	@echo "make bench-ab BASE=<rev>    the benchmark's vs_raw of dm-io at <rev> against the checkout (bench/ab.sh)"
 	@echo "make lint                   checkpatch --strict, sparse, kernel-doc, clang-format (also run by make check)"
 	@echo "make format                 reformat the C and C++ sources with clang-format"
 	@echo "make clean                  remove build products"
 
-.PHONY: all modules targets stress tests install clean check check-uml check-debug check-qemu demo bench lint format help
+.PHONY: all modules targets stress tests install clean check check-uml check-debug check-qemu demo bench bench-ab lint format help

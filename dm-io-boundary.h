@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The boundary between the C glue and the C++ engine.
+ * Internal to dm-io.ko, not part of the API: the boundary between the C
+ * glue and the C++ engine.
  *
  * Everything the two halves of dm-io.ko share is declared here, and nothing
  * else: the mirrored layouts of the kernel structures the engine reads, the

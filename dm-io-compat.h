@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Internal to dm-io and its test modules, not part of the API.
+ *
  * dm-io-compat.h - the kernel API differences between the kernels dm-io
  * builds for (Linux 6.1, 6.12 and 7.3), in one place.  Code elsewhere
  * calls these and never tests a kernel version or feature itself.

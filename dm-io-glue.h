@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * C-only declarations shared by dm-io.c and dm-io-mempool.c.
+ * Internal to dm-io.ko, not part of the API: C-only declarations shared
+ * by dm-io.c, dm-io-mempool.c and dm-io-stats.c.
  */
 #ifndef DMIO_GLUE_H
 #define DMIO_GLUE_H

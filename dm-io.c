@@ -192,26 +192,27 @@ void *dmio_vm_page(const void *addr)
 	return vmalloc_to_page(addr);
 }
 
-void dmio_vm_flush(const void *addr, unsigned long long bytes)
+/* @fn over a vmalloc range, in pieces its int size can hold. */
+static void dmio_vm_range(const void *addr, unsigned long long bytes,
+			  void (*fn)(void *vaddr, int size))
 {
 	while (bytes) {
 		int chunk = min_t(u64, bytes, SZ_1G);
 
-		flush_kernel_vmap_range((void *)addr, chunk);
+		fn((void *)addr, chunk);
 		addr += chunk;
 		bytes -= chunk;
 	}
 }
 
+void dmio_vm_flush(const void *addr, unsigned long long bytes)
+{
+	dmio_vm_range(addr, bytes, flush_kernel_vmap_range);
+}
+
 void dmio_vm_invalidate(const void *addr, unsigned long long bytes)
 {
-	while (bytes) {
-		int chunk = min_t(u64, bytes, SZ_1G);
-
-		invalidate_kernel_vmap_range((void *)addr, chunk);
-		addr += chunk;
-		bytes -= chunk;
-	}
+	dmio_vm_range(addr, bytes, invalidate_kernel_vmap_range);
 }
 
 void dmio_zero(void *page, unsigned int offset, unsigned int len)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Internal to dm-io.ko (the events are its interface, the header is not).
+ *
  * Tracepoints of dm-io: events dm_io:dm_io_submit and dm_io:dm_io_complete,
  * one each per request (classic and extended calls) that passed the checks.
  * @id identifies the request from its submit to its completion; it may be

@@ -27,50 +27,22 @@
 #     on brd legs ram0 + ram1, and on ram0 alone: $DMIO_OUT/fio/*.json;
 #  5. $DMIO_OUT/summary (key=value, "status=complete" last), poweroff -f.
 
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export DM_DISABLE_UDEV=1	# no udevd: libdevmapper makes /dev/mapper/* itself
-export LC_ALL=C
-umask 022
-
-if [ "$$" != 1 ]; then
-	echo "bench/init.sh: this is PID 1 of the UML benchmark guest; refusing to run as PID $$" >&2
-	exit 2
-fi
-
+GUEST=BENCH-INIT
 OUT=${DMIO_OUT:-}
+. "$(dirname "$0")/../tests/guest-lib.sh"
+guest_pid1
+
 MODDIR=${DMIO_MODDIR:-}
 LIB_KO=$MODDIR/dm-io.ko
 BENCH_KO=$MODDIR/bench/dm-io-bench.ko
 MIRROR_KO=$MODDIR/targets/dm-iomirror.ko
 NB=dmio_bnb
 
-log() { echo "BENCH-INIT: $*"; }
-summary() { echo "$1=$2" >> "$OUT/summary"; }
-
-halt_now() {
-	sync
-	poweroff -f
-	busybox poweroff -f
-	echo o > /proc/sysrq-trigger
-	while :; do sleep 60; done	# PID 1 must never exit (panic)
-}
-
 # --- 1. mounts and devices -----------------------------------------------------
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs -o mode=0755 tmpfs /run	# hide the host's /run
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t configfs configfs /sys/kernel/config
+guest_mount
 mkdir -p /run/bench && export TMPDIR=/run/bench HOME=/run/bench
 
-if [ -z "$OUT" ] || ! mkdir -p "$OUT" || ! : > "$OUT/summary"; then
-	log "DMIO_OUT='$OUT' is not set or not writable: nowhere to put the results"
-	halt_now
-fi
-summary status started
-summary kernel "$(uname -r)"
-log "kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
+guest_results
 T0=$(cut -d' ' -f1 /proc/uptime)
 
 d=/sys/kernel/config/nullb/$NB

@@ -387,12 +387,109 @@ def plot(recs, out_png, out_dir):
     return True
 
 
+SUMMARY_BEGIN = '<!-- bench-summary: written by make bench (bench/report.py --publish) -->'
+SUMMARY_END = '<!-- end of bench-summary -->'
+
+
+def ratio_range(recs, name, pick):
+    """'lo-hi' of the median ratios @name over the records @pick selects."""
+    vs = [r[name] for r in recs if pick(r) and r.get(name) is not None]
+    if not vs:
+        return '-'
+    lo, hi = min(vs), max(vs)
+    return fmt_ratio(lo) if lo == hi else '%s-%s' % (fmt_ratio(lo), fmt_ratio(hi))
+
+
+def headline(recs):
+    """Rows (what, nullb, brd, fio) of the README's summary table."""
+    def single4k(r):
+        return '-4k-' in r['case'] and r['case'].endswith('-r1')
+
+    def multi(r):
+        return not r['case'].endswith('-r1') and not r['case'].startswith('fio')
+
+    def big(r):
+        return r['case'].endswith('-r1') and '-4k-' not in r['case']
+    rows = []
+    for what, pick in (('4 KiB, one region (sync and async)', single4k),
+                       ('64 KiB and 1 MiB, one region', big),
+                       ('2 to 64 regions', multi)):
+        cells = []
+        for dev in ('nullb', 'brd'):
+            sel = [r for r in recs if r['device'] == dev]
+            cells.append('%s / %s' % (ratio_range(sel, 'vs_raw', pick),
+                                      ratio_range(sel, 'vs_kernel', pick)))
+        rows.append('| %s | %s | %s |' % (what, cells[0], cells[1]))
+    for r in recs:
+        if r['case'].startswith('fio'):
+            rows.append('| %s (iomirror vs dm-mirror) | - | %s |' % (
+                r['case'], ratio_range([r], 'vs_kernel', lambda x: True)))
+    return rows
+
+
+def rst_table(recs):
+    cols = ('device', 'case', 'ours IOPS', 'raw IOPS', 'kernel IOPS', 'vs_raw', 'vs_kernel')
+    out = ['.. csv-table::', '   :header: ' + ', '.join('"%s"' % c for c in cols), '']
+    for r in recs:
+        row = (r['device'], r['case'], cell(r, 'ours'), cell(r, 'raw'), cell(r, 'kernel'),
+               ratio_cell(r, 'vs_raw'), ratio_cell(r, 'vs_kernel'))
+        out.append('   ' + ', '.join('"%s"' % c for c in row))
+    return out
+
+
+def publish(root, commit, date, kernel, host, recs, intro):
+    """The full table to Documentation/, a history line, the README summary."""
+    doc = os.path.join(root, 'Documentation')
+    title = 'dm-io benchmark: the last full run'
+    text = ['.. SPDX-License-Identifier: GPL-2.0', '',
+            '.. Written by "make bench" (bench/report.py --publish); do not edit.', '',
+            '=' * len(title), title, '=' * len(title), '',
+            'Commit %s. ' % commit + ' '.join(intro.split('\n')[2:]).replace('`', '``'), '']
+    text += rst_table(recs) + ['']
+    with open(os.path.join(doc, 'bench-results.rst'), 'w') as f:
+        f.write('\n'.join(text))
+    hist = os.path.join(doc, 'bench-history.rst')
+    if not os.path.exists(hist):
+        t = 'dm-io benchmark history'
+        with open(hist, 'w') as f:
+            f.write('\n'.join(['.. SPDX-License-Identifier: GPL-2.0', '',
+                                '.. "make bench" adds a line per full run (bench/report.py --publish).', '',
+                                '=' * len(t), t, '=' * len(t), '',
+                                'vs_raw / vs_kernel ranges of the medians, per device (null_blk, brd).', '',
+                                '']))
+    with open(hist, 'a') as f:
+        f.write('* %s, commit %s, UML %s, load %s / %s: %s\n' % (
+            date, commit, kernel, host.get('load_before', '?'), host.get('load_after', '?'),
+            '; '.join(row.strip('| ').replace(' | ', ': ', 1).replace(' | ', ', ')
+                      for row in headline(recs))))
+    readme = os.path.join(root, 'README.md')
+    s = open(readme).read()
+    if SUMMARY_BEGIN in s and SUMMARY_END in s:
+        block = [SUMMARY_BEGIN, '',
+                 '%s, commit %s, UML %s, one CPU. vs_raw / vs_kernel, ranges of the '
+                 'per-case medians:' % (date, commit, kernel), '',
+                 '| cases | null_blk | brd |', '| --- | --- | --- |'] + headline(recs) + [
+                 '', 'Every case: [Documentation/bench-results.rst](Documentation/bench-results.rst); '
+                 'earlier runs: [Documentation/bench-history.rst](Documentation/bench-history.rst).',
+                 '', SUMMARY_END]
+        head, rest = s.split(SUMMARY_BEGIN, 1)
+        s = head + '\n'.join(block) + rest.split(SUMMARY_END, 1)[1]
+        with open(readme, 'w') as f:
+            f.write(s)
+    print('report: published to %s/{Documentation/bench-results.rst,Documentation/bench-history.rst,README.md}' % root)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--run', required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--metric', choices=('busy', 'wall'), default='busy',
                     help='busy: time minus host stalls (default); wall: elapsed time')
+    ap.add_argument('--publish', metavar='ROOT',
+                    help='also write ROOT/Documentation/bench-results.rst, add a line to '
+                         'ROOT/Documentation/bench-history.rst and renew the summary '
+                         'table of ROOT/README.md')
+    ap.add_argument('--commit', default='?', help='the commit measured (for --publish)')
     a = ap.parse_args()
     global METRIC
     METRIC = a.metric
@@ -486,6 +583,8 @@ def main():
         json.dump({'date': date, 'kernel': kernel, 'host': host, 'devices': devs,
                    'cases': recs + frecs, 'allocs': {'%s %s' % k: v for k, v in allocs.items()},
                    'micro': micro, 'problems': problems}, f, indent=1)
+    if a.publish:
+        publish(a.publish, a.commit, date, kernel, host, recs + frecs, '\n'.join(md[:md.index(table)]))
     print()
     print('report: wrote %s, %s%s' % (os.path.join(a.out, 'results.md'),
                                      os.path.join(a.out, 'results.json'),

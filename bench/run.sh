@@ -43,6 +43,9 @@
 #                     BENCH_DEVS=nullb:/dev/dmio_bnb BENCH_REPS=1 BENCH_TIME_MS=5000
 #   BENCH_TIMEOUT     seconds before the guest is killed (default 1800)
 #   BENCH_OUT         output directory (default build/bench)
+#   BENCH_PUBLISH=0|1 renew Documentation/bench-results.rst, bench-history.rst
+#                     and the README's summary table (default: only after a
+#                     full run, none of the subset options above or below set)
 #   BENCH_PATCH       comma-separated patch files applied (patch -p1) to the
 #                     staged copy before the build: to measure an engine change
 #                     without touching the checkout, e.g.
@@ -62,12 +65,26 @@ STAGE=$OUT/src
 RUN=$OUT/run
 TIMEOUT=${BENCH_TIMEOUT:-1800}
 
+# A full run (the default cases, devices and contenders, fio included, the
+# checkout's own code) also renews the results in Documentation/ and the
+# README's summary; BENCH_PUBLISH=0 or =1 says otherwise.
+publish=1
+for v in BENCH_ONLY BENCH_DEVS BENCH_CONTENDERS BENCH_PATCH BENCH_TIME_MS BENCH_REPS BENCH_SLICES; do
+	[ -z "${!v:-}" ] || publish=0
+done
+[ "${BENCH_FIO:-1}" != 0 ] || publish=0
+publish=${BENCH_PUBLISH:-$publish}
+
 report() {
-	python3 "$DMIO_ROOT/bench/report.py" --run "$RUN" --out "$OUT"
+	local pub=()
+	[ "$publish" = 0 ] || pub=(--publish "$DMIO_ROOT" --commit \
+		"$(git -C "$DMIO_ROOT" describe --always --dirty 2>/dev/null || echo unknown)")
+	python3 "$DMIO_ROOT/bench/report.py" --run "$RUN" --out "$OUT" "${pub[@]}"
 }
 
 if [ "${1:-}" = --report-only ]; then
 	[ -f "$RUN/console.log" ] || die "no $RUN/console.log: run bench/run.sh first"
+	publish=${BENCH_PUBLISH:-0}	# which run it was is not known here
 	report
 	exit $?
 fi

@@ -194,6 +194,12 @@ run_guest() {
 	return "$rc"
 }
 
+# guest_outdir DIR: DIR and DIR/guest (the guest's results) created;
+# prints DIR as an absolute path.
+guest_outdir() {
+	[ -n "$1" ] && mkdir -p "$1/guest" && (cd "$1" && pwd)
+}
+
 # stage_sources DEST: a fresh copy of the sources (tracked and untracked
 # files git does not ignore; everything but build products outside git),
 # so that builds for different kernels never share objects.

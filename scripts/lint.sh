@@ -3,9 +3,9 @@
 #
 # lint.sh - the static checks ("make lint"; "make check" runs them first).
 #
-# usage: lint.sh [--fix] [checkpatch] [sparse] [kernel-doc] [clang-format]
+# usage: lint.sh [--fix] [checkpatch] [sparse] [kernel-doc] [clang-format] [layout]
 #
-# Runs each check (all four without names) and prints one TAP line each,
+# Runs each check (all five without names) and prints one TAP line each,
 # "ok N - ..." or "not ok N - ...: K findings", the findings indented above
 # it; exits 1 when any check has a finding, 0 when all are clean.
 #
@@ -28,6 +28,9 @@
 #   clang-format  clang-format --dry-run --Werror on every C and C++ file:
 #                 C with .clang-format (the kernel's), the engine with
 #                 engine/.clang-format.  A finding is a line to change.
+#   layout        the README's "Layout" table against the tree: every
+#                 top-level file and folder git tracks has a row, and every
+#                 path a row names exists.
 #
 # --fix: run "clang-format -i" on those files first ("make format"), then
 # the checks named (none: only the formatting).
@@ -53,15 +56,15 @@ CHECKS=()
 for a in "$@"; do
 	case $a in
 	--fix) FIX=1 ;;
-	checkpatch | sparse | kernel-doc | clang-format) CHECKS+=("$a") ;;
+	checkpatch | sparse | kernel-doc | clang-format | layout) CHECKS+=("$a") ;;
 	-h | --help)
 		sed -n '4,/^$/s/^# \{0,1\}//p' "$0"
 		exit 0 ;;
-	*) die "unknown argument '$a' (usage: $0 [--fix] [checkpatch] [sparse] [kernel-doc] [clang-format])" ;;
+	*) die "unknown argument '$a' (usage: $0 [--fix] [checkpatch] [sparse] [kernel-doc] [clang-format] [layout])" ;;
 	esac
 done
 if [ ${#CHECKS[@]} -eq 0 ] && [ "$FIX" = 0 ]; then
-	CHECKS=(checkpatch sparse kernel-doc clang-format)
+	CHECKS=(checkpatch sparse kernel-doc clang-format layout)
 fi
 want() { [[ " ${CHECKS[*]} " == *" $1 "* ]]; }
 
@@ -221,6 +224,25 @@ if want clang-format; then
 		grep -E '(warning|error):' >>"$OUT/clang-format.txt"
 	result "clang-format $("$CLANG_FORMAT" --version | grep -o '[0-9][0-9.]*' | head -1) (${#C_FILES[@]} C, ${#CXX_FILES[@]} C++ files)" \
 		"$OUT/clang-format.txt"
+fi
+
+# --- layout -----------------------------------------------------------------------
+if want layout; then
+	: >"$OUT/layout.txt"
+	# the first cell of each row of the table under "## Layout", as paths
+	mapfile -t rows < <(sed -n '/^## Layout/,/^## /p' README.md |
+		sed -n 's/^| `\([^`]*\)`.*/\1/p')
+	for top in $(git ls-files | cut -d/ -f1 | grep -v "^\\." | sort -u); do
+		found=0
+		for r in "${rows[@]}"; do
+			[ "${r%%/*}" = "$top" ] && found=1 && break
+		done
+		[ $found = 1 ] || echo "README.md: no row in the Layout table for '$top'" >>"$OUT/layout.txt"
+	done
+	for r in "${rows[@]}"; do
+		[ -e "$r" ] || echo "README.md: the Layout table names '$r', which does not exist" >>"$OUT/layout.txt"
+	done
+	result "layout: README's table against the tree (${#rows[@]} rows)" "$OUT/layout.txt"
 fi
 
 [ "$FAILED" -eq 0 ]

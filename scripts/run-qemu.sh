@@ -45,8 +45,7 @@ while getopts k:m:t:c: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || die "$usage"
-OUT=$1
+OUT=$(guest_outdir "${1:-}") || die "$usage"
 shift
 
 [ -n "$IMG" ] || IMG=$("$DMIO_ROOT/scripts/qemu-kernel.sh") || die "no kernel image"
@@ -56,8 +55,6 @@ KERNEL=$IMG/boot/vmlinuz-$kver
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installed (scripts/qemu-kernel.sh installs it)"
 BIOS=/usr/share/qemu/qboot.rom
 [ -f "$BIOS" ] || BIOS=
-mkdir -p "$OUT/guest" || die "cannot create $OUT"
-OUT=$(cd "$OUT" && pwd)
 MODDIR=$(cd "$MODDIR" 2>/dev/null && pwd) || die "no module dir $MODDIR"
 [ -f "$MODDIR/tests/uml/init.sh" ] || die "$MODDIR is not a staging copy of the tree (no tests/uml/init.sh)"
 for p in "$OUT" "$MODDIR"; do
@@ -189,8 +186,10 @@ R=$OUT/initramfs
 rm -rf "$R"
 mkdir -p "$R"
 cp "$DMIO_ROOT/tests/qemu/init.sh" "$R/init"
+cp "$DMIO_ROOT/tests/guest-lib.sh" "$R/guest-lib.sh"
 chmod 755 "$R/init"
-(cd "$R" && echo init | cpio -o -H newc --quiet) | gzip -1 >"$OUT/init.cpio.gz"
+(cd "$R" && printf '%s\n' init guest-lib.sh | cpio -o -H newc --quiet) |
+	gzip -1 >"$OUT/init.cpio.gz"
 cat "$BASE" "$OUT/init.cpio.gz" >"$OUT/initrd.img"
 rm -rf "$R"
 

@@ -23,24 +23,22 @@ B=
 MODDIR=$DMIO_ROOT/build/uml
 TIMEOUT=${DMIO_UML_TIMEOUT:-900}
 INIT=$DMIO_ROOT/tests/uml/init.sh
+usage="usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] [-i INIT] OUTDIR [KERNEL-PARAM...]"
 while getopts k:m:t:i: opt; do
 	case $opt in
 	k) B=$OPTARG ;;
 	m) MODDIR=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	i) INIT=$(cd "$(dirname "$OPTARG")" && pwd)/$(basename "$OPTARG") ;;
-	*) die "usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] [-i INIT] OUTDIR [KERNEL-PARAM...]" ;;
+	*) die "$usage" ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || die "usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] [-i INIT] OUTDIR [KERNEL-PARAM...]"
-OUT=$1
+OUT=$(guest_outdir "${1:-}") || die "$usage"
 shift
 
 [ -n "$B" ] || B=$("$DMIO_ROOT/scripts/uml-kernel.sh") || die "no UML kernel"
 [ -x "$B/linux" ] || die "$B/linux: no UML kernel there"
-mkdir -p "$OUT/guest" || die "cannot create $OUT"
-OUT=$(cd "$OUT" && pwd)
 MODDIR=$(cd "$MODDIR" 2>/dev/null && pwd) || die "no module dir $MODDIR"
 [ -x "$INIT" ] || chmod +x "$INIT" 2>/dev/null || die "$INIT is not executable"
 # The kernel command line cannot quote.

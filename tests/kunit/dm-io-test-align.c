@@ -42,7 +42,7 @@ static struct dmio_buf *dmio_bvec_buf(struct kunit *test, unsigned int order,
 	unsigned int size = PAGE_SIZE << order;
 	unsigned int i;
 
-	buf->kind = DMIO_BVEC;
+	buf->mem.kind = DMIO_BVEC;
 	buf->len = len0 + (size_t)nr * len;
 	dmio_buf_arrays(test, buf, nr + 1, nr + 1);
 	buf->bvec_mem = dmio_alloc(test, (nr + 2) * sizeof(*buf->bvec_mem));
@@ -63,7 +63,7 @@ static struct dmio_buf *dmio_bvec_buf(struct kunit *test, unsigned int order,
 				(struct dmio_seg){ va + off + l,
 						   size - off - l };
 	}
-	buf->bvec = buf->bvec_mem;
+	buf->mem.bvec = buf->bvec_mem;
 	return buf;
 }
 
@@ -312,8 +312,8 @@ static struct dmio_buf *dmio_vm_at(struct kunit *test, void *addr)
 {
 	struct dmio_buf *buf = dmio_alloc(test, sizeof(*buf));
 
-	buf->kind = DMIO_VM;
-	buf->vm = addr;
+	buf->mem.kind = DMIO_VM;
+	buf->mem.vm = addr;
 	return buf;
 }
 

@@ -278,9 +278,7 @@ struct dmio_ctx_own {
 	bool check; /* a READ: compare the data before freeing */
 	u32 seed;
 	size_t len;
-	void *vm;
-	struct page_list *pl;
-	struct bio_vec *bvec;
+	struct dmio_mem mem;
 	unsigned int nr_pages;
 	struct page *pages[];
 };
@@ -292,8 +290,8 @@ static void dmio_ctx_own_free(struct dmio_ctx_own *o)
 
 	for (i = 0; i < o->nr_pages; i++)
 		__free_page(o->pages[i]);
-	kfree(o->pl);
-	kfree(o->bvec);
+	kfree(o->mem.pl);
+	kfree(o->mem.bvec);
 	kfree(o);
 }
 
@@ -301,8 +299,9 @@ static bool dmio_ctx_own_cmp(const struct dmio_ctx_own *o)
 {
 	unsigned int i;
 
-	if (o->vm)
-		return dmio_pattern_cmp(o->vm, o->len, o->seed, 0) == o->len;
+	if (o->mem.vm)
+		return dmio_pattern_cmp(o->mem.vm, o->len, o->seed, 0) ==
+		       o->len;
 	for (i = 0; i < o->nr_pages; i++)
 		if (dmio_pattern_cmp(page_address(o->pages[i]), PAGE_SIZE,
 				     o->seed, (u64)i * PAGE_SIZE) != PAGE_SIZE)
@@ -316,7 +315,7 @@ static void dmio_ctx_free_notify(unsigned long error, void *context)
 	struct dmio_ctx_result *res = o->res;
 	bool ok = !o->check || dmio_ctx_own_cmp(o);
 
-	res->vm = o->vm;
+	res->vm = o->mem.vm;
 	dmio_ctx_own_free(o);
 	res->error = error;
 	res->data_ok = ok;
@@ -336,14 +335,15 @@ static struct dmio_ctx_own *dmio_ctx_own_new(enum dmio_kind kind, size_t len,
 		return NULL;
 	o->seed = seed;
 	o->len = len;
+	o->mem.kind = kind;
 	if (kind == DMIO_VM) {
-		o->vm = vzalloc(len);
-		if (!o->vm) {
+		o->mem.vm = vzalloc(len);
+		if (!o->mem.vm) {
 			kfree(o);
 			return NULL;
 		}
 		if (seed)
-			dmio_pattern(o->vm, len, seed, 0);
+			dmio_pattern(o->mem.vm, len, seed, 0);
 		return o;
 	}
 	for (i = 0; i < n; i++) {
@@ -356,20 +356,21 @@ static struct dmio_ctx_own *dmio_ctx_own_new(enum dmio_kind kind, size_t len,
 				     (u64)i * PAGE_SIZE);
 	}
 	if (kind == DMIO_PL) {
-		o->pl = kcalloc(n, sizeof(*o->pl), GFP_KERNEL);
-		if (!o->pl)
+		o->mem.pl = kcalloc(n, sizeof(*o->mem.pl), GFP_KERNEL);
+		if (!o->mem.pl)
 			goto fail;
 		for (i = 0; i < n; i++) {
-			o->pl[i].page = o->pages[i];
-			o->pl[i].next = i + 1 < n ? &o->pl[i + 1] : NULL;
+			o->mem.pl[i].page = o->pages[i];
+			o->mem.pl[i].next = i + 1 < n ? &o->mem.pl[i + 1] :
+							NULL;
 		}
 	} else {
-		o->bvec = kcalloc(n, sizeof(*o->bvec), GFP_KERNEL);
-		if (!o->bvec)
+		o->mem.bvec = kcalloc(n, sizeof(*o->mem.bvec), GFP_KERNEL);
+		if (!o->mem.bvec)
 			goto fail;
 		for (i = 0; i < n; i++) {
-			o->bvec[i].bv_page = o->pages[i];
-			o->bvec[i].bv_len = PAGE_SIZE;
+			o->mem.bvec[i].bv_page = o->pages[i];
+			o->mem.bvec[i].bv_len = PAGE_SIZE;
 		}
 	}
 	return o;
@@ -391,17 +392,10 @@ static bool dmio_ctx_own_run(struct kunit *test, struct dmio_ctx_own *o,
 	init_completion(&res->done);
 	o->res = res;
 	o->check = rw == REQ_OP_READ;
-	if (o->vm)
-		r = dm_io_async_vm(nr, where, rw, o->vm, dmio_ctx_free_notify,
-				   o);
-	else if (o->pl)
-		r = dm_io_async(nr, where, rw, o->pl, 0, dmio_ctx_free_notify,
-				o);
-	else
-		r = dm_io_async_bvec(nr, where, rw, o->bvec,
-				     dmio_ctx_free_notify, o);
+	r = dmio_mem_io(&o->mem, true, nr, where, rw, NULL,
+			dmio_ctx_free_notify, o);
 	if (r) {
-		vfree(o->vm);
+		vfree(o->mem.vm);
 		dmio_ctx_own_free(o);
 		KUNIT_FAIL(test, "%s: %d", what, r);
 		return false;

@@ -55,27 +55,6 @@ static void dmio_ext_req(struct dm_io_ext_request *req, blk_opf_t opf)
 	req->opf = opf;
 }
 
-/* Points @req at @buf (as dm_io_sync() and friends take it). */
-static void dmio_ext_req_buf(struct dm_io_ext_request *req,
-			     const struct dmio_buf *buf)
-{
-	switch (buf->kind) {
-	case DMIO_PL:
-		req->mem_type = DM_IO_EXT_MEM_PAGE_LIST;
-		req->mem.pl = buf->pl;
-		req->mem.offset = buf->offset;
-		break;
-	case DMIO_BVEC:
-		req->mem_type = DM_IO_EXT_MEM_BVEC;
-		req->mem.bvec = buf->bvec;
-		break;
-	default:
-		req->mem_type = DM_IO_EXT_MEM_VM;
-		req->mem.vm = buf->vm;
-		break;
-	}
-}
-
 /*
  * dm_io_submit(), synchronous or asynchronous (@req->notify is set here);
  * either way returns what a synchronous call returns and fills the bits.
@@ -484,14 +463,14 @@ static void dmio_ext_ioprio(struct kunit *test)
 		dmio_rec_clear(rec);
 		dmio_ext_req(&req, REQ_OP_WRITE | REQ_FUA);
 		req.ioprio = prio;
-		dmio_ext_req_buf(&req, w);
+		dmio_mem_ext(&req, &w->mem);
 		KUNIT_EXPECT_EQ(test,
 				dmio_ext_run(test, async, 1, &where, &req, &err,
 					     &unsup),
 				0);
 		dmio_ext_req(&req, REQ_OP_READ);
 		req.ioprio = prio;
-		dmio_ext_req_buf(&req, r);
+		dmio_mem_ext(&req, &r->mem);
 		KUNIT_EXPECT_EQ(test,
 				dmio_ext_run(test, async, 1, &where, &req, &err,
 					     &unsup),
@@ -511,7 +490,7 @@ static void dmio_ext_ioprio(struct kunit *test)
 	dmio_rec_clear(rec);
 	dmio_region(&where, rec->bdev, 128, 8);
 	dmio_ext_req(&req, REQ_OP_WRITE);
-	dmio_ext_req_buf(&req, dmio_buf_new(test, DMIO_VM, 4096, 0));
+	dmio_mem_ext(&req, &dmio_buf_new(test, DMIO_VM, 4096, 0)->mem);
 	req.ioprio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0);
 	KUNIT_EXPECT_EQ(test,
 			dmio_ext_run(test, false, 1, &where, &req, &err,
@@ -603,7 +582,7 @@ static void dmio_ext_stats(struct kunit *test)
 	dmio_buf_fill(b, dmio_seed());
 	dmio_region(&where, rec->bdev, 0, 8);
 	dmio_ext_req(&req, REQ_OP_WRITE);
-	dmio_ext_req_buf(&req, b);
+	dmio_mem_ext(&req, &b->mem);
 	req.stats = stats;
 	KUNIT_EXPECT_EQ(test,
 			dmio_ext_run(test, false, 1, &where, &req, &err,
@@ -627,7 +606,8 @@ static void dmio_ext_stats(struct kunit *test)
 	/* the classic calls account to no user */
 	dmio_region(&where, rec->bdev, 0, 8);
 	KUNIT_EXPECT_EQ(test,
-			dm_io_sync_vm(1, &where, REQ_OP_WRITE, b->vm, NULL), 0);
+			dm_io_sync_vm(1, &where, REQ_OP_WRITE, b->mem.vm, NULL),
+			0);
 
 	dm_io_stats_read(stats, &v);
 	KUNIT_EXPECT_EQ(test, v.requests, 4);
@@ -642,7 +622,7 @@ static void dmio_ext_stats(struct kunit *test)
 	atomic_set(&a->calls, 0);
 	dmio_rec_hold(rec, true);
 	dmio_ext_req(&req, REQ_OP_WRITE);
-	dmio_ext_req_buf(&req, b);
+	dmio_mem_ext(&req, &b->mem);
 	req.stats = stats;
 	req.notify = dmio_ext_notify;
 	req.context = a;
@@ -772,7 +752,7 @@ static void dmio_ext_tracepoints(struct kunit *test)
 	dmio_buf_fill(b, dmio_seed());
 	dmio_region(&where[0], rec->bdev, 0, 16);
 	dmio_ext_req(&req, REQ_OP_WRITE);
-	dmio_ext_req_buf(&req, b);
+	dmio_mem_ext(&req, &b->mem);
 	req.ioprio = prio;
 	KUNIT_EXPECT_EQ(test,
 			dmio_ext_run(test, false, 1, where, &req, &err, &unsup),
@@ -805,7 +785,8 @@ static void dmio_ext_tracepoints(struct kunit *test)
 	dmio_ext_trace_reset(t);
 	dmio_region(&where[1], ram0, 64, 16);
 	KUNIT_EXPECT_EQ(test,
-			dm_io_sync_bvec(2, where, REQ_OP_WRITE, b->bvec, NULL),
+			dm_io_sync_bvec(2, where, REQ_OP_WRITE, b->mem.bvec,
+					NULL),
 			0);
 	KUNIT_EXPECT_EQ(test, t->submits, 1);
 	KUNIT_EXPECT_EQ(test, t->completes, 1);
@@ -815,7 +796,8 @@ static void dmio_ext_tracepoints(struct kunit *test)
 	/* bad input: no events */
 	dmio_ext_trace_reset(t);
 	KUNIT_EXPECT_EQ(test,
-			dm_io_sync_bvec(2, where, REQ_OP_READ, b->bvec, NULL),
+			dm_io_sync_bvec(2, where, REQ_OP_READ, b->mem.bvec,
+					NULL),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, t->submits + t->completes, 0);
 
@@ -853,7 +835,7 @@ static void dmio_ext_invalid(struct kunit *test)
 			    -EINVAL, "%s %s", what, dmio_mode(async))
 
 		dmio_ext_req(&req, REQ_OP_DISCARD);
-		dmio_ext_req_buf(&req, b);
+		dmio_mem_ext(&req, &b->mem);
 		DMIO_EXT_BAD(1, where, "buffer for discard");
 		dmio_ext_req(&req, REQ_OP_WRITE_ZEROES);
 		req.mem_type = DM_IO_EXT_MEM_VM;
@@ -878,11 +860,11 @@ static void dmio_ext_invalid(struct kunit *test)
 		dmio_ext_req(&req, REQ_OP_WRITE);
 		DMIO_EXT_BAD(1, where, "WRITE without buffer");
 		dmio_ext_req(&req, REQ_OP_WRITE);
-		dmio_ext_req_buf(&req, b);
+		dmio_mem_ext(&req, &b->mem);
 		req.mem_type = 99;
 		DMIO_EXT_BAD(1, where, "unknown buffer kind");
 		dmio_ext_req(&req, REQ_OP_READ);
-		dmio_ext_req_buf(&req, b);
+		dmio_mem_ext(&req, &b->mem);
 		DMIO_EXT_BAD(2, where, "READ of two regions");
 
 		/* a 4 KiB device: sector 1 is not a logical block */

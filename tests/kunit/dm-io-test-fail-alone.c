@@ -192,23 +192,8 @@ static void dmio_fa_req(struct dm_io_ext_request *req, blk_opf_t opf,
 {
 	memset(req, 0, sizeof(*req));
 	req->opf = opf;
-	if (!buf)
-		return;
-	switch (buf->kind) {
-	case DMIO_PL:
-		req->mem_type = DM_IO_EXT_MEM_PAGE_LIST;
-		req->mem.pl = buf->pl;
-		req->mem.offset = buf->offset;
-		break;
-	case DMIO_BVEC:
-		req->mem_type = DM_IO_EXT_MEM_BVEC;
-		req->mem.bvec = buf->bvec;
-		break;
-	default:
-		req->mem_type = DM_IO_EXT_MEM_VM;
-		req->mem.vm = buf->vm;
-		break;
-	}
+	if (buf)
+		dmio_mem_ext(req, &buf->mem);
 }
 
 /*

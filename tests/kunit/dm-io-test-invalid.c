@@ -166,33 +166,33 @@ static void dmio_bad_4k_buffer(struct kunit *test, struct dmio_bad_call *c,
 
 	dmio_region(&c->where[0], c->nb4k, 8, 8);
 	if (kind == DMIO_PL) {
-		c->buf->offset = off;
+		c->buf->mem.offset = off;
 	} else if (kind == DMIO_BVEC) {
-		c->buf->bvec[0].bv_offset = off;
-		c->buf->bvec[0].bv_len -= off;
+		c->buf->mem.bvec[0].bv_offset = off;
+		c->buf->mem.bvec[0].bv_len -= off;
 	} else {
-		c->buf->vm += off;
+		c->buf->mem.vm += off;
 	}
 }
 
 static void dmio_bad_null_buffer(struct kunit *test, struct dmio_bad_call *c,
 				 enum dmio_kind kind)
 {
-	c->buf->pl = NULL;
-	c->buf->bvec = NULL;
-	c->buf->vm = NULL;
+	c->buf->mem.pl = NULL;
+	c->buf->mem.bvec = NULL;
+	c->buf->mem.vm = NULL;
 }
 
 static void dmio_bad_pl_offset_100(struct kunit *test, struct dmio_bad_call *c,
 				   enum dmio_kind kind)
 {
-	c->buf->offset = 100;
+	c->buf->mem.offset = 100;
 }
 
 static void dmio_bad_pl_offset_page(struct kunit *test, struct dmio_bad_call *c,
 				    enum dmio_kind kind)
 {
-	c->buf->offset = PAGE_SIZE;
+	c->buf->mem.offset = PAGE_SIZE;
 }
 
 /* two pages for a three-page region: ->next is NULL too early */
@@ -217,7 +217,7 @@ static void dmio_bad_bvec_null_page(struct kunit *test, struct dmio_bad_call *c,
 				    enum dmio_kind kind)
 {
 	c->buf = dmio_buf_new(test, DMIO_BVEC, 3 * PAGE_SIZE, 0);
-	c->buf->bvec[1].bv_page = NULL;
+	c->buf->mem.bvec[1].bv_page = NULL;
 	c->where[0].count = 2 * DMIO_PAGE_SECTORS;
 }
 
@@ -226,7 +226,7 @@ static void dmio_bad_bvec_zero_len(struct kunit *test, struct dmio_bad_call *c,
 				   enum dmio_kind kind)
 {
 	c->buf = dmio_buf_new(test, DMIO_BVEC, 3 * PAGE_SIZE, 0);
-	c->buf->bvec[1].bv_len = 0;
+	c->buf->mem.bvec[1].bv_len = 0;
 	c->where[0].count = 2 * DMIO_PAGE_SECTORS;
 }
 
@@ -241,14 +241,14 @@ static void dmio_bad_bvec_short(struct kunit *test, struct dmio_bad_call *c,
 static void dmio_bad_vm_unaligned(struct kunit *test, struct dmio_bad_call *c,
 				  enum dmio_kind kind)
 {
-	c->buf->vm += 100;
+	c->buf->mem.vm += 100;
 }
 
 static void dmio_bad_vm_kmalloc(struct kunit *test, struct dmio_bad_call *c,
 				enum dmio_kind kind)
 {
-	c->buf->vm = kunit_kzalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c->buf->vm);
+	c->buf->mem.vm = kunit_kzalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->buf->mem.vm);
 }
 
 /* the region runs past the end of a one-page vmalloc area */

@@ -193,8 +193,8 @@ static void dmio_buf_pl(struct kunit *test, struct dmio_buf *buf,
 			     PAGE_SIZE - start - len);
 		left -= len;
 	}
-	buf->pl = buf->pl_mem;
-	buf->offset = offset;
+	buf->mem.pl = buf->pl_mem;
+	buf->mem.offset = offset;
 }
 
 /*
@@ -232,7 +232,7 @@ static void dmio_buf_bvec(struct kunit *test, struct dmio_buf *buf,
 		left -= used;
 		n++;
 	} while (left);
-	buf->bvec = buf->bvec_mem;
+	buf->mem.bvec = buf->bvec_mem;
 }
 
 /* One vmalloc area; the data starts @offset bytes into it. */
@@ -250,7 +250,7 @@ static void dmio_buf_vm(struct kunit *test, struct dmio_buf *buf,
 	dmio_seg_add(buf->segs, &buf->nr_segs, va + offset, buf->len);
 	dmio_seg_add(buf->guards, &buf->nr_guards, va + offset + buf->len,
 		     size - offset - buf->len);
-	buf->vm = va + offset;
+	buf->mem.vm = va + offset;
 }
 
 /**
@@ -270,7 +270,7 @@ struct dmio_buf *dmio_buf_new(struct kunit *test, enum dmio_kind kind,
 {
 	struct dmio_buf *buf = dmio_alloc(test, sizeof(*buf));
 
-	buf->kind = kind;
+	buf->mem.kind = kind;
 	buf->len = len;
 	if (kind == DMIO_PL)
 		dmio_buf_pl(test, buf, offset);
@@ -616,30 +616,15 @@ int dmio_call_sync(const struct dmio_buf *buf, unsigned int nr,
 		   const struct io_region *where, blk_opf_t rw,
 		   unsigned long *error_bits)
 {
-	switch (buf->kind) {
-	case DMIO_PL:
-		return dm_io_sync(nr, where, rw, buf->pl, buf->offset,
-				  error_bits);
-	case DMIO_BVEC:
-		return dm_io_sync_bvec(nr, where, rw, buf->bvec, error_bits);
-	default:
-		return dm_io_sync_vm(nr, where, rw, buf->vm, error_bits);
-	}
+	return dmio_mem_io(&buf->mem, false, nr, where, rw, error_bits, NULL,
+			   NULL);
 }
 
 int dmio_call_async(const struct dmio_buf *buf, unsigned int nr,
 		    const struct io_region *where, blk_opf_t rw,
 		    dm_io_notify_fn fn, void *context)
 {
-	switch (buf->kind) {
-	case DMIO_PL:
-		return dm_io_async(nr, where, rw, buf->pl, buf->offset, fn,
-				   context);
-	case DMIO_BVEC:
-		return dm_io_async_bvec(nr, where, rw, buf->bvec, fn, context);
-	default:
-		return dm_io_async_vm(nr, where, rw, buf->vm, fn, context);
-	}
+	return dmio_mem_io(&buf->mem, true, nr, where, rw, NULL, fn, context);
 }
 
 /**
@@ -665,7 +650,7 @@ int dmio_run(struct kunit *test, bool async, const struct dmio_buf *buf,
 {
 	u64 s0 = dmio_requests_started();
 	u64 c0 = dmio_requests_completed();
-	const char *kind = dmio_kind_name[buf->kind];
+	const char *kind = dmio_kind_name[buf->mem.kind];
 	struct dmio_async *a;
 	int r;
 

@@ -283,7 +283,8 @@ static void dmio_pool_io_allocations_fail(struct kunit *test)
 	dmio_buf_fill(b, seed);
 
 	current->make_it_fail = 1;
-	r[0] = dm_io_sync(2, where, REQ_OP_WRITE, b->pl, b->offset, &bits[0]);
+	r[0] = dm_io_sync(2, where, REQ_OP_WRITE, b->mem.pl, b->mem.offset,
+			  &bits[0]);
 	current->make_it_fail = 0;
 	KUNIT_EXPECT_EQ(test, r[0], 0);
 	KUNIT_EXPECT_EQ(test, bits[0], 0UL);
@@ -292,7 +293,7 @@ static void dmio_pool_io_allocations_fail(struct kunit *test)
 
 	dmio_buf_memset(b, DMIO_GUARD);
 	current->make_it_fail = 1;
-	r[1] = dm_io_sync(1, &where[1], REQ_OP_READ, b->pl, b->offset,
+	r[1] = dm_io_sync(1, &where[1], REQ_OP_READ, b->mem.pl, b->mem.offset,
 			  &bits[1]);
 	current->make_it_fail = 0;
 	KUNIT_EXPECT_EQ(test, r[1], 0);

@@ -111,9 +111,9 @@ static void dmio_rw_circular_page_list(struct kunit *test)
 	sector_t s;
 	int r;
 
-	buf->pl->next = buf->pl;
+	buf->mem.pl->next = buf->mem.pl;
 	dmio_buf_fill(buf, seed);
-	buf->offset = 512;
+	buf->mem.offset = 512;
 	dmio_region(&where, ram1, 8192, DMIO_PAGE_SECTORS * 8 - 1);
 	KUNIT_ASSERT_EQ(test, dmio_dev_memset(ram1, 8192, 64, 0), 0);
 

@@ -19,6 +19,7 @@
 #include "dm-io.h"
 #include "dm-io-compat.h"
 #include "dm-io-internal.h"
+#include "tests/dm-io-test-mem.h"
 
 #define DMIO_DEV_RAM0 "/dev/ram0"
 #define DMIO_DEV_RAM1 "/dev/ram1"
@@ -42,13 +43,6 @@
 #define DMIO_TIMEOUT (30 * HZ)
 #define DMIO_PAGE_SECTORS (PAGE_SIZE >> SECTOR_SHIFT)
 
-enum dmio_kind {
-	DMIO_PL,
-	DMIO_BVEC,
-	DMIO_VM,
-	DMIO_NR_KINDS,
-};
-
 /* A run of buffer bytes, in data-stream order or as a guard. */
 struct dmio_seg {
 	u8 *addr;
@@ -56,17 +50,13 @@ struct dmio_seg {
 };
 
 /*
- * A buffer of one kind as dm-io sees it (@pl/@offset, @bvec or @vm; a test
+ * A buffer of one kind as dm-io sees it (@mem; a test
  * may overwrite these with bad values), plus what the checks need: the
  * data segments in stream order and the guard bytes around them.
  */
 struct dmio_buf {
-	enum dmio_kind kind;
+	struct dmio_mem mem;
 	size_t len;
-	struct page_list *pl;
-	unsigned int offset;
-	struct bio_vec *bvec;
-	void *vm;
 
 	unsigned int nr_segs;
 	struct dmio_seg *segs;

@@ -14,22 +14,9 @@
 #    device) and brd with the RAM disks of tests/uml/devices.md.
 # Kernel command line: DMIO_OUT=/results DMIO_MODDIR=/dmio [DMIO_...=...].
 
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export LC_ALL=C
-umask 022
-
-log() { echo "QINIT: $*"; }
-
-halt_now() {
-	sync
-	poweroff -f
-	echo o > /proc/sysrq-trigger
-	while :; do sleep 60; done
-}
-
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+GUEST=QINIT
+. /guest-lib.sh	# tests/guest-lib.sh, put beside /init by run-qemu.sh
+guest_mount_base
 
 # mod NAME [PARAM...]: modprobe, logged
 mod() {

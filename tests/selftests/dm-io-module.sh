@@ -26,22 +26,6 @@ SYMS="dm_io_get dm_io_put dm_io_sync dm_io_async dm_io_sync_bvec dm_io_async_bve
 
 loaded() { [ -d "/sys/module/$1" ]; }
 
-# run CMD...: run, copy its output as diagnostics, return its status
-run() {
-	_out=$("$@" 2>&1)
-	_rc=$?
-	[ -z "$_out" ] || printf '%s\n' "$_out" | sed "s|^|# $1: |"
-	return $_rc
-}
-
-# klog_mark: a unique line in the kernel log; klog_since: the log after it
-# (a line count would break once the log buffer wraps)
-klog_mark() {
-	KLOG_MARK="dm-io-module.sh: mark $$.$(date +%s%N)"
-	echo "$KLOG_MARK" > /dev/kmsg
-}
-klog_since() { dmesg 2>/dev/null | sed -n "/$KLOG_MARK/,\$p" | tail -n +2; }
-
 tap_header
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 [ -f "$LIB_KO" ] || tap_skip_all "no $LIB_KO (set DMIO_MODDIR)"
@@ -56,11 +40,11 @@ tap_plan 16
 # Starting state: both modules loaded.
 if ! loaded dm_io; then
 	tap_diag "dm_io not loaded on entry: loading $LIB_KO"
-	run insmod "$LIB_KO" || tap_bail "cannot load $LIB_KO"
+	tap_run insmod "$LIB_KO" || tap_bail "cannot load $LIB_KO"
 fi
 if ! loaded dm_io_test; then
 	tap_diag "dm_io_test not loaded on entry: loading $TEST_KO (its KUnit suites run again)"
-	run insmod "$TEST_KO" || tap_bail "cannot load $TEST_KO"
+	tap_run insmod "$TEST_KO" || tap_bail "cannot load $TEST_KO"
 fi
 
 # 1-8: exports.  In 6.1 /proc/kallsyms upper-cases a module's symbol only
@@ -93,9 +77,9 @@ else
 fi
 
 # 10: dm_io cannot go away under its user.
-if run rmmod dm_io; then
+if tap_run rmmod dm_io; then
 	tap_fail "rmmod dm_io fails while dm_io_test is loaded (it succeeded)"
-	run insmod "$LIB_KO"   # best effort, so the rest can run
+	tap_run insmod "$LIB_KO"   # best effort, so the rest can run
 elif loaded dm_io; then
 	tap_ok "rmmod dm_io fails while dm_io_test is loaded"
 else
@@ -103,12 +87,12 @@ else
 fi
 
 # 11-12: orderly unload.
-if run rmmod dm_io_test && ! loaded dm_io_test; then
+if tap_run rmmod dm_io_test && ! loaded dm_io_test; then
 	tap_ok "rmmod dm_io_test"
 else
 	tap_fail "rmmod dm_io_test"
 fi
-if run rmmod dm_io && ! loaded dm_io; then
+if tap_run rmmod dm_io && ! loaded dm_io; then
 	tap_ok "rmmod dm_io after dm_io_test is gone"
 else
 	tap_fail "rmmod dm_io after dm_io_test is gone"
@@ -118,19 +102,19 @@ fi
 if loaded dm_io; then
 	tap_skip "insmod dm-io-test.ko fails without dm_io" "dm_io is still loaded"
 else
-	klog_mark
-	if run insmod "$TEST_KO"; then
+	mark=$(klog_mark)
+	if tap_run insmod "$TEST_KO"; then
 		tap_fail "insmod dm-io-test.ko fails without dm_io (it loaded)"
-		run rmmod dm_io_test
+		tap_run rmmod dm_io_test
 	elif loaded dm_io_test; then
 		tap_fail "insmod dm-io-test.ko fails without dm_io (failed, but the module is present)"
 	else
-		unknown=$(klog_since | grep -c 'dm_io_test: Unknown symbol dm_io_')
+		unknown=$(klog_since "$mark" | grep -c 'dm_io_test: Unknown symbol dm_io_')
 		if [ "$unknown" -gt 0 ]; then
 			tap_ok "insmod dm-io-test.ko fails without dm_io ($unknown unknown dm_io_* symbols)"
 		else
 			tap_diag "kernel log since insmod:"
-			klog_since | sed 's/^/#   /'
+			klog_since "$mark" | sed 's/^/#   /'
 			tap_fail "insmod dm-io-test.ko fails without dm_io: no 'Unknown symbol dm_io_*' in the kernel log"
 		fi
 	fi
@@ -141,9 +125,9 @@ if loaded dm_io; then
 	tap_skip "second insmod dm-io.ko" "dm_io is still loaded"
 	tap_skip "second rmmod dm_io" "dm_io is still loaded"
 else
-	if run insmod "$LIB_KO" && loaded dm_io; then
+	if tap_run insmod "$LIB_KO" && loaded dm_io; then
 		tap_ok "second insmod dm-io.ko"
-		if run rmmod dm_io && ! loaded dm_io; then
+		if tap_run rmmod dm_io && ! loaded dm_io; then
 			tap_ok "second rmmod dm_io"
 		else
 			tap_fail "second rmmod dm_io"
@@ -155,7 +139,7 @@ else
 fi
 
 # 16: leave dm_io loaded for whatever runs next (see lib.sh).
-if loaded dm_io || { run insmod "$LIB_KO" && loaded dm_io; }; then
+if loaded dm_io || { tap_run insmod "$LIB_KO" && loaded dm_io; }; then
 	tap_ok "dm_io loaded again for the next test"
 else
 	tap_fail "dm_io loaded again for the next test"

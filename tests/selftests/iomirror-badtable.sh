@@ -45,14 +45,14 @@ base=$(refcnt)
 bad() {
 	_desc=$1
 	_why=$2
-	_mark=$(iom_klog_mark)
+	_mark=$(klog_mark)
 	if dmsetup create iomt_bad --table "$3" >/dev/null 2>&1; then
 		IOM_DMS="iomt_bad $IOM_DMS"
 		tap_fail "refused: $_desc (the table was accepted)"
 		iom_dm_remove iomt_bad
 		return
 	fi
-	_log=$(iom_klog_since "$_mark")
+	_log=$(klog_since "$_mark")
 	_left=
 	[ -e /dev/mapper/iomt_bad ] && _left="$_left node"
 	dmsetup info iomt_bad >/dev/null 2>&1 && _left="$_left device"
@@ -97,7 +97,7 @@ bad "offset past the leg's end" "Leg smaller than the target" \
 
 # A target length that is not whole 4 KiB blocks over a 4 KiB leg: dm core
 # refuses it (its own message); nothing may be left behind either.
-mark=$(iom_klog_mark)
+mark=$(klog_mark)
 if dmsetup create iomt_bad --table "0 7 iomirror 1 $B4K 0" >/dev/null 2>&1; then
 	IOM_DMS="iomt_bad $IOM_DMS"
 	tap_fail "refused: 7-sector target on a 4 KiB-sector leg (accepted)"
@@ -105,7 +105,7 @@ if dmsetup create iomt_bad --table "0 7 iomirror 1 $B4K 0" >/dev/null 2>&1; then
 elif iom_exists iomt_bad || [ "$(refcnt)" != "$base" ] || [ -n "$(holders $B4K)" ]; then
 	tap_fail "refused: 7-sector target on a 4 KiB-sector leg, but left behind (refcnt $(refcnt), holders $(holders $B4K))"
 else
-	tap_ok "refused: 7-sector target on a 4 KiB-sector leg ($(iom_klog_since "$mark" | grep -m1 'device-mapper' | sed 's/.*device-mapper: //'))"
+	tap_ok "refused: 7-sector target on a 4 KiB-sector leg ($(klog_since "$mark" | grep -m1 'device-mapper' | sed 's/.*device-mapper: //'))"
 fi
 
 # Aligned offsets on the 4 KiB leg are fine.

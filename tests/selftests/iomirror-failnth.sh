@@ -139,7 +139,7 @@ EOF
 # report after a sweep through kmem_cache_create().
 iom_dm iomt_fnhold "0 4096 iomirror 2 $A 0 $B 0" || tap_bail "cannot create iomt_fnhold"
 
-mark=$(iom_klog_mark)
+mark=$(klog_mark)
 t0=$(date +%s)
 # python3 in the background so that a timeout's TERM reaches it (cleanup).
 IOM_DMS="iomt_fn $IOM_DMS"
@@ -165,7 +165,7 @@ else
 fi
 
 # Which constructor error paths the sweep went through:
-iom_klog_since "$mark" | sed -n 's/.*device-mapper: table: [0-9:]*: \(.*\)/\1/p' |
+klog_since "$mark" | sed -n 's/.*device-mapper: table: [0-9:]*: \(.*\)/\1/p' |
 	sed 's/ (-E[A-Z]*)$//' | sort | uniq -c | sed 's/^ */#   /'
 
 iom_dm_remove iomt_fnhold || tap_diag "cannot remove iomt_fnhold"
@@ -179,8 +179,8 @@ else
 	tap_fail "after the sweep: left behind:$left"
 fi
 
-if iom_klog_since "$mark" | grep -qE '(^|[^[:alnum:]_])BUG:|WARNING:|Oops|general protection|Kernel panic'; then
-	iom_klog_since "$mark" | grep -E -A3 'BUG:|WARNING:|Oops' | head -20 | sed 's/^/#   /'
+if klog_since "$mark" | grep -qE '(^|[^[:alnum:]_])BUG:|WARNING:|Oops|general protection|Kernel panic'; then
+	klog_since "$mark" | grep -E -A3 'BUG:|WARNING:|Oops' | head -20 | sed 's/^/#   /'
 	tap_fail "no kernel report during the sweep"
 else
 	tap_ok "no kernel report during the sweep"
@@ -196,11 +196,11 @@ fi
 
 # dm_io_get()/dm_io_put() balance: dm_io warns at unload when pages are
 # still reserved, and on a put of more than was got.
-iom_loaded dm_io_test && iom_run rmmod dm_io_test
-mark=$(iom_klog_mark)
-if iom_run rmmod dm_iomirror && iom_run rmmod dm_io; then
-	if iom_klog_since "$mark" | grep -qE 'dm-io: (unloaded with|dm_io_put)'; then
-		iom_klog_since "$mark" | grep -E 'dm-io:' | sed 's/^/#   /'
+iom_loaded dm_io_test && tap_run rmmod dm_io_test
+mark=$(klog_mark)
+if tap_run rmmod dm_iomirror && tap_run rmmod dm_io; then
+	if klog_since "$mark" | grep -qE 'dm-io: (unloaded with|dm_io_put)'; then
+		klog_since "$mark" | grep -E 'dm-io:' | sed 's/^/#   /'
 		tap_fail "dm_io_get()/dm_io_put() balanced: dm_io unloads without a reservation warning"
 	else
 		tap_ok "dm_io_get()/dm_io_put() balanced: dm_io unloads without a reservation warning"
@@ -208,7 +208,7 @@ if iom_run rmmod dm_iomirror && iom_run rmmod dm_io; then
 else
 	tap_skip "dm_io_get()/dm_io_put() balanced" "cannot unload dm_iomirror and dm_io (holders: $(ls /sys/module/dm_io/holders 2>/dev/null | tr '\n' ' '))"
 fi
-if { iom_loaded dm_io || iom_run insmod "$IOM_LIB_KO"; } && iom_loaded dm_io; then
+if { iom_loaded dm_io || tap_run insmod "$IOM_LIB_KO"; } && iom_loaded dm_io; then
 	tap_ok "dm_io loaded again"
 else
 	tap_fail "dm_io loaded again"

@@ -69,7 +69,7 @@ if ! have flakey; then
 	done
 elif iom_dm iomt_flakey "0 $IOM_LEN flakey $B 0 0 3600 1 error_writes" &&
    iom_dm iomt_w "0 $IOM_LEN iomirror 3 $A 0 /dev/mapper/iomt_flakey 0 $C 0"; then
-	mark=$(iom_klog_mark)
+	mark=$(klog_mark)
 	if out=$(iom_fill /dev/mapper/iomt_w 2048 8192 pat4); then
 		tap_ok "flakey leg 1: 4 MiB O_DIRECT write succeeds"
 	else
@@ -83,10 +83,10 @@ elif iom_dm iomt_flakey "0 $IOM_LEN flakey $B 0 0 3600 1 error_writes" &&
 	else
 		tap_fail "flakey leg 1: status '$st', want ADA with errors on leg 1 only"
 	fi
-	if iom_klog_since "$mark" | grep -q "iomirror: $(iom_devno iomt_w): leg 1 ($(iom_devno iomt_flakey)) failed, marked dead"; then
+	if klog_since "$mark" | grep -q "iomirror: $(iom_devno iomt_w): leg 1 ($(iom_devno iomt_flakey)) failed, marked dead"; then
 		tap_ok "flakey leg 1: the kernel log names the dead leg"
 	else
-		iom_klog_since "$mark" | sed 's/^/#   /'
+		klog_since "$mark" | sed 's/^/#   /'
 		tap_fail "flakey leg 1: the kernel log names the dead leg"
 	fi
 	r1=$(iom_legstat iomt_w 1 1)
@@ -175,7 +175,7 @@ elif iom_dm iomt_dust "0 $IOM_LEN dust $B 0 512" &&
 		tap_fail "dm-dust: bad blocks enabled"
 	fi
 	want=$(dd if=pat4 bs=512 skip=992 count=16 2>/dev/null | md5sum | cut -d' ' -f1)
-	mark=$(iom_klog_mark)
+	mark=$(klog_mark)
 	ok=1
 	i=0
 	# 8 KiB reads around block 1000: alternate between the legs.
@@ -192,10 +192,10 @@ elif iom_dm iomt_dust "0 $IOM_LEN dust $B 0 512" &&
 		tap_fail "dm-dust leg 1: 6 reads over the bad block return the right data"
 	fi
 	if [ "$(iom_health iomt_r)" = AD ] && [ "$(iom_legstat iomt_r 1 3)" -gt 0 ] &&
-	   iom_klog_since "$mark" | grep -q "iomirror: $(iom_devno iomt_r): leg 1 ($(iom_devno iomt_dust)) failed, marked dead"; then
+	   klog_since "$mark" | grep -q "iomirror: $(iom_devno iomt_r): leg 1 ($(iom_devno iomt_dust)) failed, marked dead"; then
 		tap_ok "dm-dust leg 1: marked dead ('$st'), named in the kernel log"
 	else
-		iom_klog_since "$mark" | sed 's/^/#   /'
+		klog_since "$mark" | sed 's/^/#   /'
 		tap_fail "dm-dust leg 1: marked dead, named in the kernel log (status '$st')"
 	fi
 	if [ "$(iom_sum /dev/mapper/iomt_r 0 8192)" = "$PAT4" ]; then

@@ -32,14 +32,6 @@ IOM_T0=$(date +%s)
 
 iom_loaded() { [ -d "/sys/module/$1" ]; }
 
-# iom_run CMD...: run, copy its output as diagnostics, return its status
-iom_run() {
-	_iom_out=$("$@" 2>&1)
-	_iom_rc=$?
-	[ -z "$_iom_out" ] || printf '%s\n' "$_iom_out" | sed "s|^|# $1: |"
-	return $_iom_rc
-}
-
 # iom_quiet CMD...: run, output only on failure
 iom_quiet() {
 	_iom_out=$("$@" 2>&1)
@@ -47,19 +39,6 @@ iom_quiet() {
 	[ "$_iom_rc" -eq 0 ] || [ -z "$_iom_out" ] ||
 		printf '%s\n' "$_iom_out" | sed "s|^|# $1: |"
 	return $_iom_rc
-}
-
-# iom_klog_mark: write a unique marker line into the kernel log, print its
-# id.  (Not a line count: the log buffer wraps, the count stops growing.)
-iom_klog_mark() {
-	_iom_m=$(cat /proc/sys/kernel/random/uuid)
-	echo "iomirror-selftest: mark $_iom_m" > /dev/kmsg
-	echo "$_iom_m"
-}
-
-# iom_klog_since MARK: kernel log lines after the marker MARK
-iom_klog_since() {
-	dmesg 2>/dev/null | sed -n "/iomirror-selftest: mark $1\$/,\$p" | tail -n +2
 }
 
 # iom_init NAME TMPFS_MB: TAP header, requirements (skip the whole script if
@@ -75,7 +54,7 @@ iom_init() {
 	[ -e /dev/mapper/control ] || tap_skip_all "no /dev/mapper/control"
 	# Without udev, libdevmapper must create the /dev/mapper nodes itself.
 	export DM_DISABLE_UDEV=1
-	iom_loaded dm_io || iom_run insmod "$IOM_LIB_KO" ||
+	iom_loaded dm_io || tap_run insmod "$IOM_LIB_KO" ||
 		tap_skip_all "dm_io is not loaded and cannot be loaded"
 	iom_stale
 	IOM_WORK=/run/iomirror-$1.$$
@@ -84,7 +63,7 @@ iom_init() {
 	trap iom_cleanup EXIT
 	trap 'exit 1' INT TERM
 	if ! iom_loaded dm_iomirror; then
-		iom_run insmod "$IOM_KO" || tap_bail "insmod $IOM_KO failed"
+		tap_run insmod "$IOM_KO" || tap_bail "insmod $IOM_KO failed"
 	fi
 	cd "$IOM_WORK" || tap_bail "cannot cd to $IOM_WORK"
 }

@@ -28,15 +28,15 @@ for t in dmsetup losetup insmod rmmod dmesg; do
 	command -v $t >/dev/null || tap_skip_all "$t not found"
 done
 export DM_DISABLE_UDEV=1
-iom_loaded dm_io || iom_run insmod "$IOM_LIB_KO" || tap_skip_all "cannot load dm_io"
+iom_loaded dm_io || tap_run insmod "$IOM_LIB_KO" || tap_skip_all "cannot load dm_io"
 # dm_iomirror must be the only user of dm_io for the checks below.
 if iom_loaded dm_io_test; then
 	tap_diag "dm_io_test loaded on entry: unloading it"
-	iom_run rmmod dm_io_test || tap_skip_all "dm_io_test is loaded and cannot be unloaded"
+	tap_run rmmod dm_io_test || tap_skip_all "dm_io_test is loaded and cannot be unloaded"
 fi
 if iom_loaded dm_iomirror; then
 	tap_diag "dm_iomirror loaded on entry: unloading it"
-	iom_run rmmod dm_iomirror || tap_skip_all "dm_iomirror is loaded and cannot be unloaded"
+	tap_run rmmod dm_iomirror || tap_skip_all "dm_iomirror is loaded and cannot be unloaded"
 fi
 iom_stale
 IOM_WORK=/run/iomirror-module.$$
@@ -61,13 +61,13 @@ use() {
 }
 # no_reports MARK: no oops/BUG/WARNING in the kernel log since MARK
 no_reports() {
-	! iom_klog_since "$1" | grep -qE '(^|[^[:alnum:]_])BUG:|WARNING:|Oops|general protection|Kernel panic'
+	! klog_since "$1" | grep -qE '(^|[^[:alnum:]_])BUG:|WARNING:|Oops|general protection|Kernel panic'
 }
 
 # --- load with dm_io present ---------------------------------------------------
 io_ref=$(refcnt dm_io)
-mark=$(iom_klog_mark)
-if iom_run insmod "$IOM_KO" && iom_loaded dm_iomirror && has_target; then
+mark=$(klog_mark)
+if tap_run insmod "$IOM_KO" && iom_loaded dm_iomirror && has_target; then
 	tap_ok "insmod dm-iomirror.ko: target $(dmsetup targets | grep '^iomirror ' | tr -s ' ')"
 else
 	tap_bail "insmod dm-iomirror.ko with dm_io loaded"
@@ -85,9 +85,9 @@ else
 fi
 
 # --- no unloading under a user -------------------------------------------------------
-if iom_run rmmod dm_io; then
+if tap_run rmmod dm_io; then
 	tap_fail "rmmod dm_io fails while dm_iomirror is loaded (it succeeded)"
-	iom_run insmod "$IOM_LIB_KO"
+	tap_run insmod "$IOM_LIB_KO"
 elif iom_loaded dm_io && use; then
 	tap_ok "rmmod dm_io fails while dm_iomirror is loaded; the target still works"
 else
@@ -105,7 +105,7 @@ if iom_dm iomt_mod "0 2048 iomirror 1 $A 0"; then
 else
 	tap_fail "rmmod dm_iomirror while a table uses it: cannot create the table"
 fi
-if iom_run rmmod dm_iomirror && ! iom_loaded dm_iomirror && ! has_target &&
+if tap_run rmmod dm_iomirror && ! iom_loaded dm_iomirror && ! has_target &&
    [ "$(refcnt dm_io)" = "$io_ref" ]; then
 	tap_ok "rmmod dm_iomirror: target gone, dm_io refcnt back to $io_ref"
 else
@@ -114,12 +114,12 @@ fi
 if no_reports "$mark"; then
 	tap_ok "no kernel report so far"
 else
-	iom_klog_since "$mark" | grep -E 'BUG|WARNING|Oops' | head -5 | sed 's/^/#   /'
+	klog_since "$mark" | grep -E 'BUG|WARNING|Oops' | head -5 | sed 's/^/#   /'
 	tap_fail "no kernel report so far"
 fi
 
 # --- without dm_io ---------------------------------------------------------------------
-if iom_run rmmod dm_io && ! iom_loaded dm_io; then
+if tap_run rmmod dm_io && ! iom_loaded dm_io; then
 	tap_ok "rmmod dm_io once nothing uses it"
 else
 	tap_fail "rmmod dm_io once nothing uses it (holders: $(ls /sys/module/dm_io/holders 2>/dev/null | tr '\n' ' '))"
@@ -129,18 +129,18 @@ if iom_loaded dm_io; then
 	tap_skip "no iomirror target without dm_io" "dm_io is still loaded"
 	tap_skip "no kernel report from the failed insmod" "dm_io is still loaded"
 else
-	mark=$(iom_klog_mark)
-	if iom_run insmod "$IOM_KO"; then
+	mark=$(klog_mark)
+	if tap_run insmod "$IOM_KO"; then
 		tap_fail "insmod dm-iomirror.ko without dm_io fails (it loaded)"
-		iom_run rmmod dm_iomirror
+		tap_run rmmod dm_iomirror
 	elif iom_loaded dm_iomirror; then
 		tap_fail "insmod dm-iomirror.ko without dm_io fails, but the module is there"
 	else
-		n=$(iom_klog_since "$mark" | grep -c 'dm_iomirror: Unknown symbol dm_io_')
+		n=$(klog_since "$mark" | grep -c 'dm_iomirror: Unknown symbol dm_io_')
 		if [ "$n" -gt 0 ]; then
 			tap_ok "insmod dm-iomirror.ko without dm_io fails ($n unknown dm_io_* symbols)"
 		else
-			iom_klog_since "$mark" | sed 's/^/#   /'
+			klog_since "$mark" | sed 's/^/#   /'
 			tap_fail "insmod dm-iomirror.ko without dm_io fails, with 'Unknown symbol dm_io_*' in the log"
 		fi
 	fi
@@ -154,23 +154,23 @@ else
 	if no_reports "$mark"; then
 		tap_ok "no kernel report from the failed insmod"
 	else
-		iom_klog_since "$mark" | grep -E 'BUG|WARNING|Oops' | head -5 | sed 's/^/#   /'
+		klog_since "$mark" | grep -E 'BUG|WARNING|Oops' | head -5 | sed 's/^/#   /'
 		tap_fail "no kernel report from the failed insmod"
 	fi
 fi
 
 # --- second cycle --------------------------------------------------------------------------
-if { iom_loaded dm_io || iom_run insmod "$IOM_LIB_KO"; } && iom_loaded dm_io; then
+if { iom_loaded dm_io || tap_run insmod "$IOM_LIB_KO"; } && iom_loaded dm_io; then
 	tap_ok "insmod dm-io.ko again"
 else
 	tap_bail "insmod dm-io.ko again"
 fi
-if iom_run insmod "$IOM_KO" && has_target && use; then
+if tap_run insmod "$IOM_KO" && has_target && use; then
 	tap_ok "second insmod dm-iomirror.ko: the target works"
 else
 	tap_fail "second insmod dm-iomirror.ko: the target works"
 fi
-if iom_run rmmod dm_iomirror && ! iom_loaded dm_iomirror; then
+if tap_run rmmod dm_iomirror && ! iom_loaded dm_iomirror; then
 	tap_ok "second rmmod dm_iomirror"
 else
 	tap_fail "second rmmod dm_iomirror"

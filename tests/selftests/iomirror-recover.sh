@@ -64,13 +64,13 @@ else
 fi
 
 # --- recover while idle ---------------------------------------------------------------
-mark=$(iom_klog_mark)
+mark=$(klog_mark)
 t0=$(date +%s)
-if iom_run dmsetup message iomt_rec 0 recover 1 && [ "$(iom_health iomt_rec)" = AAA ] &&
-   iom_klog_since "$mark" | grep -q "iomirror: $(iom_devno iomt_rec): leg 1 ($(iom_devno iomt_w1)) recovered"; then
+if tap_run dmsetup message iomt_rec 0 recover 1 && [ "$(iom_health iomt_rec)" = AAA ] &&
+   klog_since "$mark" | grep -q "iomirror: $(iom_devno iomt_rec): leg 1 ($(iom_devno iomt_w1)) recovered"; then
 	tap_ok "recover 1 (idle) in $(($(date +%s) - t0)) s: status AAA, kernel log says recovered"
 else
-	iom_klog_since "$mark" | sed 's/^/#   /'
+	klog_since "$mark" | sed 's/^/#   /'
 	tap_fail "recover 1 (idle): status AAA, kernel log says recovered ($(iom_status iomt_rec))"
 fi
 if iom_same_legs iomt_rec "$ref" $LEGS; then

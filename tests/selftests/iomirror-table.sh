@@ -147,15 +147,15 @@ done
 # --- messages --------------------------------------------------------------------
 if iom_dm iomt_msg "0 $IOM_LEN iomirror 2 $A 0 $B 0"; then
 	for m in "recover 2" "recover 32" "recover x" "recover" "recover 0 1" "frobnicate" "resync 1"; do
-		mark=$(iom_klog_mark)
+		mark=$(klog_mark)
 		# shellcheck disable=SC2086
 		if dmsetup message iomt_msg 0 $m >/dev/null 2>&1; then
 			tap_fail "message '$m' is refused (it succeeded)"
-		elif ! iom_klog_since "$mark" | grep -qE 'iomirror: (recover: no leg|unrecognised message)'; then
-			iom_klog_since "$mark" | sed 's/^/#   /'
+		elif ! klog_since "$mark" | grep -qE 'iomirror: (recover: no leg|unrecognised message)'; then
+			klog_since "$mark" | sed 's/^/#   /'
 			tap_fail "message '$m' is refused, with a reason in the kernel log"
 		else
-			tap_ok "message '$m' is refused ($(iom_klog_since "$mark" | grep -m1 -oE 'iomirror: .*'))"
+			tap_ok "message '$m' is refused ($(klog_since "$mark" | grep -m1 -oE 'iomirror: .*'))"
 		fi
 	done
 	if dmsetup message iomt_msg 0 recover 1 && [ "$(iom_health iomt_msg)" = AA ]; then

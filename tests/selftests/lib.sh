@@ -20,7 +20,7 @@
 #
 # How tests/uml/init.sh runs these scripts (the contract):
 #  * every *executable* tests/selftests/*.sh, in ls order, as root, with
-#    `timeout` (default 120 s; "timeout=N" in tests/selftests/settings),
+#    `timeout` ("timeout=N" in tests/selftests/settings, 300 s; else 120 s),
 #    stdin /dev/null, cwd tests/selftests/, stdout+stderr captured;
 #  * environment: DMIO_MODDIR = directory holding dm-io.ko (and
 #    tests/kunit/dm-io-test.ko) built for the running kernel; DMIO_SCRATCH =
@@ -122,4 +122,25 @@ tap_finish() {
 		exit $KSFT_SKIP
 	fi
 	exit $KSFT_PASS
+}
+
+# tap_run CMD...: run, copy its output as diagnostics, return its status
+tap_run() {
+	_tap_out=$("$@" 2>&1)
+	_tap_rc=$?
+	[ -z "$_tap_out" ] || printf '%s\n' "$_tap_out" | sed "s|^|# $1: |"
+	return $_tap_rc
+}
+
+# klog_mark: write a unique marker line into the kernel log, print its id;
+# klog_since ID: the kernel log lines after that marker.  (Not a line
+# count: the log buffer wraps, the count stops growing.)
+klog_mark() {
+	_klog_m=$(cat /proc/sys/kernel/random/uuid)
+	echo "dm-io-selftest: mark $_klog_m" > /dev/kmsg
+	echo "$_klog_m"
+}
+
+klog_since() {
+	dmesg 2>/dev/null | sed -n "/dm-io-selftest: mark $1\$/,\$p" | tail -n +2
 }

@@ -40,6 +40,7 @@
 #include "dm-io.h"
 #include "dm-io-compat.h"
 #include "dm-io-internal.h"
+#include "tests/dm-io-test-mem.h"
 
 #define DMIO_STRESS_MAX_DEVS 8
 #define DMIO_STRESS_MAX_THREADS 16
@@ -110,8 +111,6 @@ module_param(dmio_completed, ulong, 0444);
 MODULE_PARM_DESC(dmio_completed,
 		 "result: requests dm-io counted as completed meanwhile");
 
-enum dmio_stress_kind { STRESS_PL, STRESS_BVEC, STRESS_VM, STRESS_KINDS };
-
 struct dmio_stress_dev {
 	struct dmio_bdev_ref ref;
 	sector_t slice; /* sectors per thread */
@@ -133,17 +132,14 @@ struct dmio_stress_seg {
 struct dmio_stress_req {
 	struct dmio_stress_thread *t;
 	bool write, async;
-	enum dmio_stress_kind kind;
 	unsigned int nr;
 	struct io_region where[DMIO_STRESS_MAX_REGIONS];
 	unsigned int devno[DMIO_STRESS_MAX_REGIONS];
 	sector_t count;
 	u64 wid;
 	/* the buffer */
+	struct dmio_mem mem;
 	unsigned int first_page, nr_pages; /* of the thread's pages */
-	unsigned int first_vec;
-	unsigned int vm_off;
-	unsigned int offset;
 	unsigned int nr_segs;
 	struct dmio_stress_seg *segs;
 	/* completion */
@@ -156,7 +152,7 @@ struct dmio_stress_req {
 struct dmio_stress_stats {
 	ulong requests, sync_requests, async_requests, reads, writes;
 	ulong regions, bytes, errors, mismatches, lost, duplicates;
-	ulong kind[STRESS_KINDS];
+	ulong kind[DMIO_NR_KINDS];
 };
 
 struct dmio_stress_thread {
@@ -252,16 +248,17 @@ static void dmio_stress_layout(struct dmio_stress_thread *t,
 	q->first_page = part * pages;
 	q->segs = t->segs + q->first_page;
 	q->nr_segs = 0;
-	switch (q->kind) {
-	case STRESS_PL:
-		q->offset =
+	switch (q->mem.kind) {
+	case DMIO_PL:
+		q->mem.pl = &t->pl[q->first_page];
+		q->mem.offset =
 			small ? dmio_stress_rand(t, PAGE_SIZE / SECTOR_SIZE) *
 					SECTOR_SIZE :
 				0;
-		q->nr_pages = DIV_ROUND_UP(q->offset + len, PAGE_SIZE);
+		q->nr_pages = DIV_ROUND_UP(q->mem.offset + len, PAGE_SIZE);
 		for (i = 0; i < q->nr_pages; i++) {
 			struct page_list *pl = &t->pl[q->first_page + i];
-			unsigned int off = i ? 0 : q->offset;
+			unsigned int off = i ? 0 : q->mem.offset;
 			unsigned int n = min_t(unsigned int, len - done,
 					       PAGE_SIZE - off);
 
@@ -272,10 +269,10 @@ static void dmio_stress_layout(struct dmio_stress_thread *t,
 			done += n;
 		}
 		break;
-	case STRESS_BVEC:
-		q->first_vec = q->first_page;
+	case DMIO_BVEC:
+		q->mem.bvec = &t->bvec[q->first_page];
 		for (i = 0; done < len; i++) {
-			struct bio_vec *bv = &t->bvec[q->first_vec + i];
+			struct bio_vec *bv = &q->mem.bvec[i];
 			unsigned int off = 0, n = PAGE_SIZE;
 			/* random pieces while there is room for the rest */
 			bool room = pages - i > (len - done) / PAGE_SIZE + 2;
@@ -301,13 +298,14 @@ static void dmio_stress_layout(struct dmio_stress_thread *t,
 		q->nr_pages = i;
 		break;
 	default:
-		q->vm_off = rounddown(part * (DMIO_STRESS_ARENA * 2 / parts),
+		q->mem.vm = t->vm +
+			    rounddown(part * (DMIO_STRESS_ARENA * 2 / parts),
 				      PAGE_SIZE);
 		if (small)
-			q->vm_off +=
+			q->mem.vm +=
 				dmio_stress_rand(t, PAGE_SIZE / SECTOR_SIZE) *
 				SECTOR_SIZE;
-		q->segs[0].addr = t->vm + q->vm_off;
+		q->segs[0].addr = q->mem.vm;
 		q->segs[0].len = len;
 		q->nr_segs = 1;
 		break;
@@ -346,7 +344,7 @@ static bool dmio_stress_pick(struct dmio_stress_thread *t, unsigned int i,
 
 	q->write = dmio_stress_rand(t, 100) < 55;
 	q->async = dmio_stress_rand(t, 2);
-	q->kind = dmio_stress_rand(t, STRESS_KINDS);
+	q->mem.kind = dmio_stress_rand(t, DMIO_NR_KINDS);
 	/* a log-uniform size: as many small requests as big ones */
 	/*
 	 * Half the requests may use every device (sizes and offsets in
@@ -422,43 +420,9 @@ static void dmio_stress_submit(struct dmio_stress_thread *t,
 	init_completion(&q->done);
 	atomic_set(&q->calls, 0);
 	q->error = 0;
-	if (!q->async) {
-		switch (q->kind) {
-		case STRESS_PL:
-			q->ret = dm_io_sync(q->nr, q->where, op,
-					    &t->pl[q->first_page], q->offset,
-					    &q->error);
-			break;
-		case STRESS_BVEC:
-			q->ret = dm_io_sync_bvec(q->nr, q->where, op,
-						 &t->bvec[q->first_vec],
-						 &q->error);
-			break;
-		default:
-			q->ret = dm_io_sync_vm(q->nr, q->where, op,
-					       t->vm + q->vm_off, &q->error);
-			break;
-		}
-		atomic_set(&q->calls, 1);
-		complete(&q->done);
-		return;
-	}
-	switch (q->kind) {
-	case STRESS_PL:
-		q->ret = dm_io_async(q->nr, q->where, op, &t->pl[q->first_page],
-				     q->offset, dmio_stress_notify, q);
-		break;
-	case STRESS_BVEC:
-		q->ret = dm_io_async_bvec(q->nr, q->where, op,
-					  &t->bvec[q->first_vec],
-					  dmio_stress_notify, q);
-		break;
-	default:
-		q->ret = dm_io_async_vm(q->nr, q->where, op, t->vm + q->vm_off,
-					dmio_stress_notify, q);
-		break;
-	}
-	if (q->ret) {
+	q->ret = dmio_mem_io(&q->mem, q->async, q->nr, q->where, op, &q->error,
+			     dmio_stress_notify, q);
+	if (!q->async || q->ret) {
 		atomic_set(&q->calls, 1);
 		complete(&q->done);
 	}
@@ -478,7 +442,7 @@ static void dmio_stress_account(struct dmio_stress_thread *t,
 		st->async_requests++;
 	else
 		st->sync_requests++;
-	st->kind[q->kind]++;
+	st->kind[q->mem.kind]++;
 	st->regions += q->nr;
 	st->bytes += (ulong)q->nr * q->count << SECTOR_SHIFT;
 	if (atomic_read(&q->calls) > 1)
@@ -515,9 +479,9 @@ static void dmio_stress_account(struct dmio_stress_thread *t,
 		if (!st->mismatches)
 			pr_err("dm-io-stress: thread %u: %s %s read of %pg sector %llu: buffer sector %u is not write %llu's sector %u\n",
 			       t->id, q->async ? "async" : "sync",
-			       q->kind == STRESS_PL   ? "page-list" :
-			       q->kind == STRESS_BVEC ? "bvec" :
-							"vm",
+			       q->mem.kind == DMIO_PL	? "page-list" :
+			       q->mem.kind == DMIO_BVEC ? "bvec" :
+							  "vm",
 			       q->where[0].bdev,
 			       (unsigned long long)q->where[0].sector + i, i,
 			       sh[i] >> 32, (u32)sh[i]);
@@ -556,7 +520,7 @@ static bool dmio_stress_prefill(struct dmio_stress_thread *t)
 		for (s = 0; s < dev[d].slice; s += q->count) {
 			q->write = true;
 			q->async = false;
-			q->kind = STRESS_PL;
+			q->mem.kind = DMIO_PL;
 			q->count = min_t(sector_t, DMIO_STRESS_MAX_SECTORS / 2,
 					 dev[d].slice - s);
 			q->nr = 1;
@@ -722,9 +686,9 @@ static void dmio_stress_sum(void)
 		mismatches += st->mismatches;
 		lost += st->lost;
 		duplicates += st->duplicates;
-		kind_pl += st->kind[STRESS_PL];
-		kind_bvec += st->kind[STRESS_BVEC];
-		kind_vm += st->kind[STRESS_VM];
+		kind_pl += st->kind[DMIO_PL];
+		kind_bvec += st->kind[DMIO_BVEC];
+		kind_vm += st->kind[DMIO_VM];
 	}
 }
 

@@ -11,26 +11,16 @@
 # Kernel command line: DMIO_OUT=<dir> DMIO_MODDIR=<dir with dm-io.ko and
 # targets/dm-iomirror.ko>.
 
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export DM_DISABLE_UDEV=1	# no udevd: libdevmapper makes /dev/mapper/* itself
-export LC_ALL=C
-
-[ "$$" = 1 ] || { echo "demo-init.sh: PID 1 of the demo guest only" >&2; exit 2; }
-
+GUEST=DEMO
 OUT=${DMIO_OUT:?}
+. "$(dirname "$0")/../guest-lib.sh"
+guest_pid1
+
 MODDIR=${DMIO_MODDIR:?}
 S=/run/demo
 MB=64			# size of each leg
 SECTORS=$((MB * 2048))
 FAILS=0
-
-halt_now() {
-	sync
-	poweroff -f
-	busybox poweroff -f
-	echo o > /proc/sysrq-trigger
-	while :; do sleep 60; done
-}
 
 say() { echo "DEMO: $*" | tee -a "$OUT/demo.txt"; }
 
@@ -58,10 +48,7 @@ leg_sum() {
 	dd if="$1" bs=1M count=16 iflag=direct 2>/dev/null | sha256sum | cut -c1-16
 }
 
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /run
+guest_mount
 mkdir -p $S
 : > "$OUT/demo.txt"
 echo 4 > /proc/sys/kernel/printk	# dm's own messages stay visible

@@ -42,39 +42,22 @@
 # The guest's own checks are TAP in $DMIO_OUT/guest.tap.  Never `reboot`:
 # UML re-executes itself on reboot.
 
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-export DM_DISABLE_UDEV=1	# no udevd: libdevmapper makes /dev/mapper/* itself
-export LC_ALL=C
-umask 022
-
-if [ "$$" != 1 ]; then
-	echo "init.sh: this is PID 1 of the UML test guest (it mounts, loads modules and powers off); refusing to run as PID $$" >&2
-	exit 2
-fi
+HERE=$(cd "$(dirname "$0")" && pwd)
+GUEST=INIT
+OUT=${DMIO_OUT:-}
+. "$HERE/../guest-lib.sh"
+guest_pid1
 
 PLATFORM=${DMIO_PLATFORM:-uml}
-HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-OUT=${DMIO_OUT:-}
 MODDIR=${DMIO_MODDIR:-$ROOT}
 SCRATCH=/run/dmio-scratch	# not /tmp: the checkout may live under the host's /tmp
 LIB_KO=$MODDIR/dm-io.ko
 TEST_KO=$MODDIR/tests/kunit/dm-io-test.ko
 MIRROR_KO=$MODDIR/targets/dm-iomirror.ko
 
-log() { echo "INIT: $*"; }
 # uptime: whole seconds since boot
 uptime_s() { read -r _up _ < /proc/uptime; echo "${_up%.*}"; }
-
-# poweroff -f (systemctl on Debian; busybox if that is missing, then SysRq
-# "o"): UML exits with status 0.  Never reboot: UML re-executes itself.
-halt_now() {
-	sync
-	poweroff -f
-	busybox poweroff -f
-	echo o > /proc/sysrq-trigger
-	while :; do sleep 60; done	# PID 1 must never exit (panic)
-}
 
 kmsg() { echo "$*" > /dev/kmsg; }
 
@@ -98,31 +81,18 @@ gskip() {
 	echo "ok $G_N $1 # SKIP $2" >> "$OUT/guest.tap"
 	log "ok $G_N $1 # SKIP $2"
 }
-# summary KEY VALUE
-summary() { echo "$1=$2" >> "$OUT/summary"; }
 
 # --- 1. mounts -------------------------------------------------------------
-mountpoint -q /proc 2>/dev/null || mount -t proc proc /proc
-mountpoint -q /sys || mount -t sysfs sysfs /sys
-mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs -o mode=0755 tmpfs /run	# hide the host's /run (udev socket...)
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t configfs configfs /sys/kernel/config
+guest_mount
 # (only inside the guest's /run tmpfs: never create it on the host's /run)
 mountpoint -q /run && mkdir -p "$SCRATCH" &&
 	mount -t tmpfs -o size=128m,mode=1777 tmpfs "$SCRATCH"
 export TMPDIR=$SCRATCH DMIO_SCRATCH=$SCRATCH DMIO_MODDIR="$MODDIR"
 
-if [ -z "$OUT" ] || ! mkdir -p "$OUT" || ! : > "$OUT/summary"; then
-	log "DMIO_OUT='$OUT' is not set or not writable: nowhere to put the results"
-	halt_now
-fi
+guest_results
 : > "$OUT/guest.tap"
 mkdir -p "$OUT/kunit" "$OUT/selftests"
-summary status started
-summary kernel "$(uname -r)"
 summary platform "$PLATFORM"
-log "kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
 
 missing=
 for m in /proc /sys /dev /run /sys/kernel/debug /sys/kernel/config "$SCRATCH"; do
