@@ -25,8 +25,15 @@
 #define IOM_MAX_LEGS 32
 /* Recovery copies this many sectors at a time (1 MiB). */
 #define IOM_RECOVER_SECTORS 2048
-/* Pages of I/O the target may have in flight, reserved with dm_io_get(). */
-#define IOM_RESERVE_PAGES 256
+/*
+ * Pages of I/O a mirror may have in flight, reserved with dm_io_get() when
+ * the mirror is made (a module parameter: a table loaded later gets the
+ * new value).
+ */
+static unsigned int reserve_pages = 256;
+module_param(reserve_pages, uint, 0644);
+MODULE_PARM_DESC(reserve_pages,
+		 "Pages of I/O each mirror may have in flight (its dm-io reserve; default 256)");
 /* bio_vec arrays kept in reserve for bios that start inside a bvec. */
 #define IOM_BVEC_RESERVE 16
 
@@ -54,6 +61,7 @@ struct iom {
 	atomic_t next_read;
 	struct workqueue_struct *wq;
 	mempool_t bvec_pool;
+	unsigned int reserve_pages; /* reserved with dm_io_get() */
 
 	/*
 	 * While recovery copies a chunk, new writes wait on @deferred and the
@@ -506,7 +514,8 @@ static int iom_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		r = -ENOMEM;
 		goto bad;
 	}
-	r = dm_io_get(IOM_RESERVE_PAGES);
+	m->reserve_pages = READ_ONCE(reserve_pages);
+	r = dm_io_get(m->reserve_pages);
 	if (r) {
 		ti->error = "Cannot reserve dm-io resources";
 		goto bad;
@@ -528,7 +537,7 @@ static void iom_dtr(struct dm_target *ti)
 {
 	struct iom *m = ti->private;
 
-	dm_io_put(IOM_RESERVE_PAGES);
+	dm_io_put(m->reserve_pages);
 	iom_free(m);
 }
 
