@@ -117,8 +117,8 @@ def wchans():
         try:
             with open("/proc/self/task/%d/wchan" % tids[k]) as f:
                 w = f.read().strip() or "running"
-        except OSError:
-            w = "?"
+        except OSError as e:
+            w = "(%s)" % e.strerror
         tally[w] = tally.get(w, 0) + 1
     return ", ".join("%s %d" % kv for kv in sorted(tally.items(),
                                                    key=lambda kv: -kv[1]))

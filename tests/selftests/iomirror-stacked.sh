@@ -8,7 +8,7 @@
 #    (8 leaves at other offsets of the same RAM disks);
 #  - every mirror made with dm-iomirror's reserve_pages=0 (the smallest
 #    reserve dm-io gives; $DMIO_STACKED_RESERVE pages if set);
-#  - 64 writers of 8 KiB O_DIRECT writes for 10 s each (iomirror-stacked.py),
+#  - 64 writers of 8 KiB O_DIRECT writes for 8 s each (iomirror-stacked.py),
 #    with /proc/thread-self/make-it-fail = 1: failslab (armed by tests/uml/init.sh
 #    with task-filter=Y, ignore-gfp-wait=N, probability 100) fails every
 #    slab allocation of theirs, dm-io's request cache and bio slab
@@ -47,9 +47,9 @@ iom_init stacked 8
 tap_plan 12
 
 WRITERS=64
-SECONDS_RUN=10
-GRACE=20
-LEN=16384		# 8 MiB per mirror
+SECONDS_RUN=8
+GRACE=15
+LEN=8192		# 4 MiB per mirror
 
 # failslab's times (init.sh sets -1 after KUnit) and fail_page_alloc's
 # probability, as found, are restored on exit.
@@ -71,9 +71,9 @@ echo "$RESERVE" > $PARAM || tap_bail "cannot set $PARAM"
 tap_diag "every mirror reserves $RESERVE pages (dm-iomirror reserve_pages)"
 
 # brd allocates a page on the first write of each: write the whole range
-# used (24 MiB of each disk) now, not under failslab.
+# used (12 MiB of each disk) now, not under failslab.
 for i in 0 1 2 3; do
-	dd if=/dev/zero of=/dev/ram$i bs=1M count=24 oflag=direct 2>/dev/null ||
+	dd if=/dev/zero of=/dev/ram$i bs=1M count=12 oflag=direct 2>/dev/null ||
 		tap_bail "cannot write /dev/ram$i"
 done
 
@@ -87,13 +87,18 @@ tap_check "shape 1: iomirror over two iomirrors over brd" $ok
 
 ok=0
 for i in 0 1; do
-	o=$((16384 + 16384 * i))
+	o=$((LEN + LEN * i))
 	iom_dm iomt_k2l${i}a "0 $LEN iomirror 2 /dev/ram0 $o /dev/ram1 $o" &&
 		iom_dm iomt_k2l${i}b "0 $LEN iomirror 2 /dev/ram2 $o /dev/ram3 $o" &&
 		iom_dm iomt_k2m$i "0 $LEN iomirror 2 $M/iomt_k2l${i}a 0 $M/iomt_k2l${i}b 0" || ok=1
 done
 [ $ok = 0 ] && iom_dm iomt_k2 "0 $LEN iomirror 2 $M/iomt_k2m0 0 $M/iomt_k2m1 0" || ok=1
-S2_LEAVES="/dev/ram0:16384 /dev/ram1:16384 /dev/ram2:16384 /dev/ram3:16384 /dev/ram0:32768 /dev/ram1:32768 /dev/ram2:32768 /dev/ram3:32768"
+S2_LEAVES=
+for o in $LEN $((2 * LEN)); do
+	for i in 0 1 2 3; do
+		S2_LEAVES="$S2_LEAVES /dev/ram$i:$o"
+	done
+done
 tap_check "shape 2: three levels, 7 iomirrors over 8 brd ranges" $ok
 [ $ok = 0 ] || tap_bail "cannot build the stacks"
 
