@@ -123,7 +123,7 @@ struct dmio_job {
 	enum dmio_op op;
 	unsigned int ioprio; /* for every bio, if not 0 */
 	dmio_ext_notify_fn ext_notify; /* if set, called instead of notify */
-	void *stats; /* per-user statistics, or NULL */
+	void *user; /* struct dm_io_user: its reserve and statistics, or NULL */
 	unsigned int hooks; /* call dmio_request_start()/_end() */
 };
 
@@ -146,6 +146,12 @@ void dmio_engine_bio_done(void *request, unsigned int region, int status);
  * Returns 0, or -DMIO_ENOMEM if @pages is beyond what the policy allows.
  */
 int dmio_policy_reserve(unsigned long long pages, unsigned int *requests);
+/*
+ * The reserve of a user (dm_io_user_create()) of @pages pages: requests and
+ * bios.  Returns 0, or -DMIO_ENOMEM if @pages is beyond the policy.
+ */
+int dmio_policy_user(unsigned long long pages, unsigned int *requests,
+		     unsigned int *bios);
 
 /* ---- Implemented in C, called from the C++ engine. ---- */
 
@@ -183,16 +189,26 @@ int dmio_vm_mapped(const void *addr, unsigned long long bytes);
 /* The page behind a vmalloc address. */
 void *dmio_vm_page(const void *addr);
 
-/* Request objects: DMIO_REQUEST_BYTES from a mempool (GFP_NOIO, no fail). */
-void *dmio_request_alloc(void);
-void dmio_request_free(void *request);
+/*
+ * Request objects: DMIO_REQUEST_BYTES from the reserve of @user (a struct
+ * dm_io_user), or from the shared reserve if @user is NULL (GFP_NOIO, no
+ * fail).  A request is freed to the reserve it came from.
+ */
+void *dmio_request_alloc(void *user);
+void dmio_request_free(void *user, void *request);
+/*
+ * A request of @user (not NULL) has ended, after its notify function
+ * returned: the user may go (dm_io_user_destroy() waits for this).
+ */
+void dmio_user_put(void *user);
 
 /*
- * A bio from the dm-io bioset (GFP_NOIO, never fails), tagged for endio,
- * with room for @nr_vecs vectors: *@vecs receives its vector table, which
- * the engine fills itself (struct dmio_bvec mirrors struct bio_vec).
+ * A bio from the bioset of @user, or the shared one if @user is NULL
+ * (GFP_NOIO, never fails), tagged for endio, with room for @nr_vecs
+ * vectors: *@vecs receives its vector table, which the engine fills itself
+ * (struct dmio_bvec mirrors struct bio_vec).
  */
-void *dmio_bio_alloc(void *bdev, unsigned long long sector,
+void *dmio_bio_alloc(void *user, void *bdev, unsigned long long sector,
 		     unsigned int nr_vecs, unsigned int opf, void *request,
 		     unsigned int region, struct dmio_bvec **vecs);
 /*
@@ -201,7 +217,7 @@ void *dmio_bio_alloc(void *bdev, unsigned long long sector,
  * When it completes, the bio is handed to dmio_engine_bio_done() still
  * held, and the engine ends the request with dmio_solo_release().
  */
-void *dmio_bio_alloc_solo(void *bdev, unsigned long long sector,
+void *dmio_bio_alloc_solo(void *user, void *bdev, unsigned long long sector,
 			  unsigned int nr_vecs, unsigned int opf,
 			  void **request_mem, struct dmio_bvec **vecs);
 void dmio_solo_release(void *bio);
@@ -232,7 +248,7 @@ void dmio_vm_invalidate(const void *addr, unsigned long long bytes);
  */
 void dmio_request_start(const struct dmio_job *job, const void *id,
 			unsigned long long bytes);
-void dmio_request_end(void *stats, const void *id, unsigned long error_bits,
+void dmio_request_end(void *user, const void *id, unsigned long error_bits,
 		      unsigned long unsup_bits);
 
 /* Bad input: one ratelimited warning line. */

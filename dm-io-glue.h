@@ -7,8 +7,11 @@
 #define DMIO_GLUE_H
 
 #include <linux/bio.h>
+#include <linux/completion.h>
 #include <linux/jump_label.h>
+#include <linux/mempool.h>
 #include <linux/percpu.h>
+#include <linux/percpu-refcount.h>
 
 #include "dm-io-boundary.h"
 
@@ -45,8 +48,41 @@ DECLARE_STATIC_KEY_FALSE(dmio_counting);
 			this_cpu_inc(dmio_counters.field);  \
 	} while (0)
 
+/* Where a request's memory comes from: request objects and bios. */
+struct dmio_reserve {
+	mempool_t requests;
+	struct bio_set bios;
+};
+
+#define DMIO_USER_NAME_MAX 32
+
+struct dmio_user_pcpu {
+	u64 requests;
+	u64 bytes;
+	u64 completed;
+	u64 errors;
+	u64 unsupported;
+};
+
+/*
+ * A user of dm-io (dm_io_user_create()): its own reserve, its statistics.
+ * @ref counts the requests in flight (per CPU while the user lives);
+ * dm_io_user_destroy() kills it and waits for @released.
+ */
+struct dm_io_user {
+	struct dmio_reserve reserve;
+	struct percpu_ref ref;
+	struct completion released;
+	struct dmio_user_pcpu __percpu *pcpu;
+	unsigned int reserve_pages;
+	struct dentry *dir;
+	char name[DMIO_USER_NAME_MAX];
+};
+
 int dmio_pools_init(void);
 void dmio_pools_exit(void);
+int dmio_reserve_init(struct dmio_reserve *r, unsigned int pages);
+void dmio_reserve_exit(struct dmio_reserve *r);
 void dmio_endio(struct bio *bio);
 void dmio_stats_init(void);
 void dmio_stats_exit(void);

@@ -2,11 +2,15 @@
 /*
  * The memory dm-io's I/O path allocates from.
  *
- * Requests come from a mempool of engine request objects whose reserve
- * dm_io_get() and dm_io_put() resize; bios come from a bioset with a fixed
- * reserve.  Both are created when the module loads and allocated with
- * GFP_NOIO, so I/O makes progress under memory pressure and never recurses
- * into the file system.  The sizing policy itself is in engine/pool_policy.cpp.
+ * A reserve is a mempool of engine request objects and a bioset.  The
+ * classic calls (and requests that name no user) share one, created when
+ * the module loads, whose request reserve dm_io_get() and dm_io_put()
+ * resize; its bioset has a fixed reserve.  Each user (dm_io_user_create())
+ * has a reserve of its own, sized once by the pages it reserves, so a user
+ * stacked on another never waits for objects the upper one holds.  All are
+ * allocated with GFP_NOIO, so I/O makes progress under memory pressure and
+ * never recurses into the file system.  The sizing policy itself is in
+ * engine/pool_policy.cpp.
  */
 
 #include <linux/bio.h>
@@ -26,12 +30,46 @@
 #define DMIO_BIO_RESERVE 16
 
 static struct kmem_cache *dmio_request_cache;
-static mempool_t dmio_request_pool;
-static struct bio_set dmio_bioset;
+static struct dmio_reserve dmio_shared;
 
 static DEFINE_MUTEX(dmio_reserve_lock);
 static u64 dmio_pages_reserved; /* under dmio_reserve_lock */
 static unsigned int dmio_requests_reserved;
+
+static int dmio_reserve_setup(struct dmio_reserve *r, unsigned int requests,
+			      unsigned int bios)
+{
+	int ret;
+
+	ret = mempool_init_slab_pool(&r->requests, requests,
+				     dmio_request_cache);
+	if (ret)
+		return ret;
+	ret = bioset_init(&r->bios, bios, offsetof(struct dmio_bio, bio),
+			  BIOSET_NEED_BVECS | BIOSET_NEED_RESCUER);
+	if (ret)
+		mempool_exit(&r->requests);
+	return ret;
+}
+
+/* A user's reserve for @pages pages; 0 or -ENOMEM, nothing left behind. */
+int dmio_reserve_init(struct dmio_reserve *r, unsigned int pages)
+{
+	unsigned int requests, bios;
+	int ret;
+
+	ret = dmio_policy_user(pages, &requests, &bios);
+	if (ret)
+		return ret;
+	return dmio_reserve_setup(r, requests, bios);
+}
+
+/* Every object of @r must be back: no request of its user in flight. */
+void dmio_reserve_exit(struct dmio_reserve *r)
+{
+	bioset_exit(&r->bios);
+	mempool_exit(&r->requests);
+}
 
 int dmio_pools_init(void)
 {
@@ -48,26 +86,14 @@ int dmio_pools_init(void)
 	if (!dmio_request_cache)
 		return -ENOMEM;
 
-	r = mempool_init_slab_pool(&dmio_request_pool, requests,
-				   dmio_request_cache);
-	if (r)
-		goto bad_pool;
-
-	r = bioset_init(&dmio_bioset, DMIO_BIO_RESERVE,
-			offsetof(struct dmio_bio, bio),
-			BIOSET_NEED_BVECS | BIOSET_NEED_RESCUER);
-	if (r)
-		goto bad_bioset;
-
+	r = dmio_reserve_setup(&dmio_shared, requests, DMIO_BIO_RESERVE);
+	if (r) {
+		kmem_cache_destroy(dmio_request_cache);
+		return r;
+	}
 	dmio_pages_reserved = 0;
 	dmio_requests_reserved = requests;
 	return 0;
-
-bad_bioset:
-	mempool_exit(&dmio_request_pool);
-bad_pool:
-	kmem_cache_destroy(dmio_request_cache);
-	return r;
 }
 
 void dmio_pools_exit(void)
@@ -75,8 +101,7 @@ void dmio_pools_exit(void)
 	if (dmio_pages_reserved)
 		pr_warn("dm-io: unloaded with %llu pages still reserved by dm_io_get()\n",
 			dmio_pages_reserved);
-	bioset_exit(&dmio_bioset);
-	mempool_exit(&dmio_request_pool);
+	dmio_reserve_exit(&dmio_shared);
 	kmem_cache_destroy(dmio_request_cache);
 }
 
@@ -93,7 +118,7 @@ static int dmio_resize_reserve(u64 pages)
 		return r;
 	if (requests != dmio_requests_reserved) {
 		/* On failure the pool is left exactly as it was. */
-		r = mempool_resize(&dmio_request_pool, requests);
+		r = mempool_resize(&dmio_shared.requests, requests);
 		if (r)
 			return r;
 	}
@@ -135,19 +160,25 @@ void dm_io_put(unsigned int num_pages)
 }
 EXPORT_SYMBOL_GPL(dm_io_put);
 
-void *dmio_request_alloc(void)
+/* The reserve of @user, or the shared one. */
+static __always_inline struct dmio_reserve *dmio_reserve_of(void *user)
 {
-	/* GFP_NOIO includes __GFP_DIRECT_RECLAIM: mempool_alloc() waits. */
-	return mempool_alloc(&dmio_request_pool, GFP_NOIO);
+	return user ? &((struct dm_io_user *)user)->reserve : &dmio_shared;
 }
 
-void dmio_request_free(void *request)
+void *dmio_request_alloc(void *user)
 {
-	mempool_free(request, &dmio_request_pool);
+	/* GFP_NOIO includes __GFP_DIRECT_RECLAIM: mempool_alloc() waits. */
+	return mempool_alloc(&dmio_reserve_of(user)->requests, GFP_NOIO);
+}
+
+void dmio_request_free(void *user, void *request)
+{
+	mempool_free(request, &dmio_reserve_of(user)->requests);
 	dmio_count(requests_completed);
 }
 
-static __always_inline struct dmio_bio *dmio_bio_new(void *bdev,
+static __always_inline struct dmio_bio *dmio_bio_new(void *user, void *bdev,
 						     unsigned long long sector,
 						     unsigned int nr_vecs,
 						     unsigned int opf)
@@ -156,17 +187,17 @@ static __always_inline struct dmio_bio *dmio_bio_new(void *bdev,
 
 	/* Never fails: GFP_NOIO waits for the bioset's reserve. */
 	bio = bio_alloc_bioset(bdev, nr_vecs, (__force blk_opf_t)opf, GFP_NOIO,
-			       &dmio_bioset);
+			       &dmio_reserve_of(user)->bios);
 	bio->bi_iter.bi_sector = sector;
 	bio->bi_end_io = dmio_endio;
 	return container_of(bio, struct dmio_bio, bio);
 }
 
-void *dmio_bio_alloc(void *bdev, unsigned long long sector,
+void *dmio_bio_alloc(void *user, void *bdev, unsigned long long sector,
 		     unsigned int nr_vecs, unsigned int opf, void *request,
 		     unsigned int region, struct dmio_bvec **vecs)
 {
-	struct dmio_bio *db = dmio_bio_new(bdev, sector, nr_vecs, opf);
+	struct dmio_bio *db = dmio_bio_new(user, bdev, sector, nr_vecs, opf);
 
 	db->request = request;
 	db->region = region;
@@ -175,11 +206,11 @@ void *dmio_bio_alloc(void *bdev, unsigned long long sector,
 	return &db->bio;
 }
 
-void *dmio_bio_alloc_solo(void *bdev, unsigned long long sector,
+void *dmio_bio_alloc_solo(void *user, void *bdev, unsigned long long sector,
 			  unsigned int nr_vecs, unsigned int opf,
 			  void **request_mem, struct dmio_bvec **vecs)
 {
-	struct dmio_bio *db = dmio_bio_new(bdev, sector, nr_vecs, opf);
+	struct dmio_bio *db = dmio_bio_new(user, bdev, sector, nr_vecs, opf);
 
 	db->request = db->solo_request;
 	db->region = 0;

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-user statistics (debugfs) and the tracepoints of dm-io.
+ * Users of dm-io, their statistics (debugfs), and the tracepoints of dm-io.
  *
- * A user is a handle from dm_io_stats_create(); requests of the extended
- * API that name it are counted in per-CPU counters when they start and
- * when they complete, through the engine's request hooks
+ * A user is a handle from dm_io_user_create(): a reserve of its own (a
+ * request mempool and a bioset, dm-io-mempool.c) that every request naming
+ * it draws from, per-CPU counters and a reference count of its requests in
+ * flight.  Requests of the extended API that name it are counted when they
+ * start and when they complete, through the engine's request hooks
  * (dmio_request_start() and dmio_request_end() in dm-io-boundary.h), which
- * also fire the tracepoints.  The classic calls account to no user: their
- * hot path only tests the tracepoints' static keys.
+ * also fire the tracepoints; the engine drops the request's reference
+ * (dmio_user_put()) after its notify function returned.  The classic calls
+ * account to no user: their hot path only tests the tracepoints' static
+ * keys.  dm_io_stats_create() and friends are the same calls by their
+ * earlier names.
  */
 
 #include <linux/debugfs.h>
@@ -29,55 +34,43 @@
 EXPORT_TRACEPOINT_SYMBOL_GPL(dm_io_submit);
 EXPORT_TRACEPOINT_SYMBOL_GPL(dm_io_complete);
 
-#define DMIO_STATS_NAME_MAX 32
-
-struct dmio_stats_pcpu {
-	u64 requests;
-	u64 bytes;
-	u64 completed;
-	u64 errors;
-	u64 unsupported;
-};
-
-struct dm_io_stats {
-	struct dmio_stats_pcpu __percpu *pcpu;
-	unsigned int reserve_pages;
-	struct dentry *dir;
-	char name[DMIO_STATS_NAME_MAX];
-};
-
 static struct dentry *dmio_debugfs_root;
 
 void dmio_request_start(const struct dmio_job *job, const void *id,
 			unsigned long long bytes)
 {
-	struct dm_io_stats *stats = job->stats;
+	struct dm_io_user *user = job->user;
 
-	if (stats) {
-		this_cpu_inc(stats->pcpu->requests);
-		this_cpu_add(stats->pcpu->bytes, bytes);
+	if (user) {
+		this_cpu_inc(user->pcpu->requests);
+		this_cpu_add(user->pcpu->bytes, bytes);
 	}
 	trace_dm_io_submit(id, job->nr_regions, (__force blk_opf_t)job->opf,
 			   job->ioprio, bytes);
 }
 
-void dmio_request_end(void *s, const void *id, unsigned long error_bits,
+void dmio_request_end(void *u, const void *id, unsigned long error_bits,
 		      unsigned long unsup_bits)
 {
-	struct dm_io_stats *stats = s;
+	struct dm_io_user *user = u;
 
-	if (stats) {
+	if (user) {
 		/* this_cpu ops: safe from any context, irqs included */
 		if (error_bits)
-			this_cpu_inc(stats->pcpu->errors);
+			this_cpu_inc(user->pcpu->errors);
 		if (unsup_bits)
-			this_cpu_inc(stats->pcpu->unsupported);
-		this_cpu_inc(stats->pcpu->completed);
+			this_cpu_inc(user->pcpu->unsupported);
+		this_cpu_inc(user->pcpu->completed);
 	}
 	trace_dm_io_complete(id, error_bits, unsup_bits);
 }
 
-void dm_io_stats_read(struct dm_io_stats *stats,
+void dmio_user_put(void *user)
+{
+	percpu_ref_put(&((struct dm_io_user *)user)->ref);
+}
+
+void dm_io_user_stats(struct dm_io_user *user,
 		      struct dm_io_stats_values *values)
 {
 	u64 completed = 0;
@@ -85,7 +78,7 @@ void dm_io_stats_read(struct dm_io_stats *stats,
 
 	memset(values, 0, sizeof(*values));
 	for_each_possible_cpu(cpu) {
-		const struct dmio_stats_pcpu *c = per_cpu_ptr(stats->pcpu, cpu);
+		const struct dmio_user_pcpu *c = per_cpu_ptr(user->pcpu, cpu);
 
 		values->requests += READ_ONCE(c->requests);
 		values->bytes += READ_ONCE(c->bytes);
@@ -96,9 +89,9 @@ void dm_io_stats_read(struct dm_io_stats *stats,
 	/* unlocked sums: a completion may be seen before its start */
 	values->in_flight =
 		values->requests > completed ? values->requests - completed : 0;
-	values->reserve_pages = stats->reserve_pages;
+	values->reserve_pages = user->reserve_pages;
 }
-EXPORT_SYMBOL_GPL(dm_io_stats_read);
+EXPORT_SYMBOL_GPL(dm_io_user_stats);
 
 /*
  * One read-only debugfs file per field of struct dm_io_stats_values, with
@@ -118,7 +111,7 @@ static ssize_t dmio_stats_read(struct kiocb *iocb, struct iov_iter *to,
 	r = debugfs_file_get(dentry);
 	if (r)
 		return r;
-	dm_io_stats_read(file_inode(iocb->ki_filp)->i_private, &v);
+	dm_io_user_stats(file_inode(iocb->ki_filp)->i_private, &v);
 	debugfs_file_put(dentry);
 
 	if (offset == offsetof(struct dm_io_stats_values, reserve_pages))
@@ -167,81 +160,116 @@ static const struct {
 	{ "reserve_pages", &dmio_stats_fops_reserve_pages },
 };
 
-static void dmio_stats_debugfs(struct dm_io_stats *stats)
+static void dmio_stats_debugfs(struct dm_io_user *user)
 {
 	struct dentry *dir;
 	unsigned int i;
 
 	if (IS_ERR_OR_NULL(dmio_debugfs_root))
 		return;
-	dir = debugfs_create_dir(stats->name, dmio_debugfs_root);
+	dir = debugfs_create_dir(user->name, dmio_debugfs_root);
 	if (IS_ERR(dir)) {
 		pr_warn("dm-io: no debugfs statistics for user %s: %ld\n",
-			stats->name, PTR_ERR(dir));
+			user->name, PTR_ERR(dir));
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(dmio_stats_files); i++)
 		debugfs_create_file_unsafe(dmio_stats_files[i].name, 0444, dir,
-					   stats, dmio_stats_files[i].fops);
-	stats->dir = dir;
+					   user, dmio_stats_files[i].fops);
+	user->dir = dir;
 }
 
-struct dm_io_stats *dm_io_stats_create(const char *name,
-				       unsigned int reserve_pages)
+static void dmio_user_release(struct percpu_ref *ref)
 {
-	struct dm_io_stats *stats;
+	complete(&container_of(ref, struct dm_io_user, ref)->released);
+}
+
+struct dm_io_user *dm_io_user_create(const char *name,
+				     unsigned int reserve_pages)
+{
+	struct dm_io_user *user;
 	size_t len;
 	int r;
 
 	might_sleep();
-	len = name ? strnlen(name, DMIO_STATS_NAME_MAX) : 0;
-	if (!len || len == DMIO_STATS_NAME_MAX || strchr(name, '/') ||
+	len = name ? strnlen(name, DMIO_USER_NAME_MAX) : 0;
+	if (!len || len == DMIO_USER_NAME_MAX || strchr(name, '/') ||
 	    !strcmp(name, ".") || !strcmp(name, "..")) {
-		pr_warn_ratelimited("dm-io: invalid statistics user name\n");
+		pr_warn_ratelimited("dm-io: invalid user name\n");
 		return ERR_PTR(-EINVAL);
 	}
 
-	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
-	if (!stats)
+	user = kzalloc(sizeof(*user), GFP_KERNEL);
+	if (!user)
 		return ERR_PTR(-ENOMEM);
-	stats->pcpu = alloc_percpu(struct dmio_stats_pcpu);
-	if (!stats->pcpu) {
+	user->pcpu = alloc_percpu(struct dmio_user_pcpu);
+	if (!user->pcpu) {
 		r = -ENOMEM;
 		goto bad_pcpu;
 	}
-	r = dm_io_get(reserve_pages);
+	r = percpu_ref_init(&user->ref, dmio_user_release, 0, GFP_KERNEL);
+	if (r)
+		goto bad_ref;
+	r = dmio_reserve_init(&user->reserve, reserve_pages);
 	if (r)
 		goto bad_reserve;
-	stats->reserve_pages = reserve_pages;
-	strscpy(stats->name, name, sizeof(stats->name));
-	dmio_stats_debugfs(stats);
-	return stats;
+	init_completion(&user->released);
+	user->reserve_pages = reserve_pages;
+	strscpy(user->name, name, sizeof(user->name));
+	dmio_stats_debugfs(user);
+	return user;
 
 bad_reserve:
-	free_percpu(stats->pcpu);
+	percpu_ref_exit(&user->ref);
+bad_ref:
+	free_percpu(user->pcpu);
 bad_pcpu:
-	kfree(stats);
+	kfree(user);
+	pr_warn_ratelimited("dm-io: cannot create user %s with %u pages: %d\n",
+			    name, reserve_pages, r);
 	return ERR_PTR(r);
+}
+EXPORT_SYMBOL_GPL(dm_io_user_create);
+
+void dm_io_user_destroy(struct dm_io_user *user)
+{
+	if (!user)
+		return;
+	might_sleep();
+	debugfs_remove_recursive(user->dir);
+	/* New requests are refused; the ones in flight end first. */
+	percpu_ref_kill(&user->ref);
+	wait_for_completion_io(&user->released);
+	percpu_ref_exit(&user->ref);
+	dmio_reserve_exit(&user->reserve);
+	free_percpu(user->pcpu);
+	kfree(user);
+}
+EXPORT_SYMBOL_GPL(dm_io_user_destroy);
+
+/*
+ * The earlier names: a struct dm_io_stats is a struct dm_io_user (the type
+ * is never defined, only converted).
+ */
+struct dm_io_stats *dm_io_stats_create(const char *name,
+				       unsigned int reserve_pages)
+{
+	return (struct dm_io_stats *)dm_io_user_create(name, reserve_pages);
 }
 EXPORT_SYMBOL_GPL(dm_io_stats_create);
 
 void dm_io_stats_destroy(struct dm_io_stats *stats)
 {
-	struct dm_io_stats_values v;
-
-	if (!stats)
-		return;
-	might_sleep();
-	dm_io_stats_read(stats, &v);
-	if (v.in_flight)
-		pr_warn("dm-io: statistics user %s destroyed with %llu requests in flight\n",
-			stats->name, v.in_flight);
-	debugfs_remove_recursive(stats->dir);
-	dm_io_put(stats->reserve_pages);
-	free_percpu(stats->pcpu);
-	kfree(stats);
+	dm_io_user_destroy((struct dm_io_user *)stats);
 }
 EXPORT_SYMBOL_GPL(dm_io_stats_destroy);
+
+void dm_io_stats_read(struct dm_io_stats *stats,
+		      struct dm_io_stats_values *values)
+{
+	dm_io_user_stats((struct dm_io_user *)stats, values);
+}
+EXPORT_SYMBOL_GPL(dm_io_stats_read);
 
 void dmio_stats_init(void)
 {

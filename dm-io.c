@@ -353,7 +353,7 @@ dmio_job_init(struct dmio_job *job, unsigned int num_regions,
 	job->op = DMIO_OP_RW;
 	job->ioprio = 0;
 	job->ext_notify = NULL;
-	job->stats = NULL;
+	job->user = NULL;
 	job->hooks = dmio_tracing();
 	return 0;
 }
@@ -480,8 +480,8 @@ static int dmio_ext_job_init(struct dmio_job *job, unsigned int num_regions,
 	}
 	job->notify = NULL; /* dm_io_submit() sets ext_notify */
 	job->ioprio = req->ioprio;
-	job->stats = req->stats;
-	job->hooks |= !!req->stats;
+	job->user = req->user;
+	job->hooks |= !!req->user;
 	return 0;
 }
 
@@ -501,6 +501,26 @@ static void dmio_ext_sync_notify(unsigned long error_bits,
 	complete(&w->done);
 }
 
+/*
+ * A request of a user holds a reference to it from here until its notify
+ * function returned (the engine's dmio_user_put()), so that
+ * dm_io_user_destroy() waits for it.
+ */
+static int dmio_user_submit(struct dmio_job *job)
+{
+	struct dm_io_user *user = job->user;
+	int r;
+
+	if (!user)
+		return dmio_submit(job);
+	if (!percpu_ref_tryget_live(&user->ref))
+		return dmio_invalid("user is being destroyed");
+	r = dmio_submit(job);
+	if (r)
+		percpu_ref_put(&user->ref);
+	return r;
+}
+
 int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 		 const struct dm_io_ext_request *req, unsigned long *error_bits,
 		 unsigned long *unsup_bits)
@@ -515,7 +535,7 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 	if (req->notify) {
 		job.ext_notify = req->notify;
 		job.context = req->context;
-		return dmio_submit(&job);
+		return dmio_user_submit(&job);
 	}
 
 	init_completion(&w.done);
@@ -524,7 +544,7 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 	job.opf |= (__force u32)REQ_SYNC;
 	job.ext_notify = dmio_ext_sync_notify;
 	job.context = &w;
-	r = dmio_submit(&job);
+	r = dmio_user_submit(&job);
 	if (r)
 		return r;
 

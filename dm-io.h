@@ -66,8 +66,17 @@ typedef void (*dm_io_notify_fn)(unsigned long error_bits, void *context);
  * add up; each dm_io_get() is undone by a dm_io_put() of the same number,
  * typically from a target's constructor and destructor.  Safe to call
  * concurrently.  Without any dm_io_get() the calls still work: they share a
- * small base reserve that the module keeps from load to unload, so progress
- * is guaranteed but requests may wait for each other's completion.
+ * small base reserve that the module keeps from load to unload, so requests
+ * may wait for each other's completion.
+ *
+ * The classic calls of every user draw from this one shared reserve, as the
+ * kernel's dm-io did before 2.6.22 gave each user a client of its own.  So
+ * classic users must not be stacked under memory pressure: a classic user
+ * whose bios reach another classic user (a mirror of mirrors, a mirrored
+ * log) holds a request object while the lower one asks the same reserve
+ * for another, and when every object is held above, nothing moves.  A
+ * target that may be stacked uses a reserve of its own: dm_io_user_create()
+ * and dm_io_submit().
  *
  * Context: process context, may sleep.
  * Return: 0, or -ENOMEM if the reserve could not grow (nothing changed).
@@ -263,8 +272,9 @@ int dm_io_sync_vm(unsigned int num_regions, const struct io_region *where,
 int dm_io_async_vm(unsigned int num_regions, const struct io_region *where,
 		   blk_opf_t rw, void *data, dm_io_notify_fn fn, void *context);
 
-/* ---- The extended interface: discard, write zeroes, ioprio, statistics ---- */
+/* ---- The extended interface: users, discard, write zeroes, ioprio ---- */
 
+struct dm_io_user;
 struct dm_io_stats;
 
 /**
@@ -279,7 +289,7 @@ struct dm_io_stats;
  * Called exactly once per asynchronous request, in the contexts and under
  * the rules of dm_io_async()'s callback: hard or soft interrupt context or
  * process context, possibly before dm_io_submit() returns; it must not
- * sleep nor call dm-io (other than dm_io_stats_read()); it may free
+ * sleep nor call dm-io (other than dm_io_user_stats()); it may free
  * @context and the buffer.
  */
 typedef void (*dm_io_ext_notify_fn)(unsigned long error_bits,
@@ -319,8 +329,10 @@ enum dm_io_ext_mem {
  * @notify: called once on completion (asynchronous request), or NULL for a
  *	synchronous request.
  * @context: passed to @notify.
- * @stats: the user to account the request to (dm_io_stats_create()), or
- *	NULL.
+ * @user: the user (dm_io_user_create()) whose reserve the request draws
+ *	from and to which it is accounted, or NULL: the shared reserve of the
+ *	classic calls, no accounting.
+ * @stats: @user by its earlier name (dm_io_stats_create()): the same field.
  *
  * Read only during dm_io_submit(): it may live on the caller's stack.
  */
@@ -336,7 +348,10 @@ struct dm_io_ext_request {
 	} mem;
 	dm_io_ext_notify_fn notify;
 	void *context;
-	struct dm_io_stats *stats;
+	union {
+		struct dm_io_user *user;
+		struct dm_io_stats *stats;
+	};
 };
 
 /**
@@ -372,8 +387,11 @@ struct dm_io_ext_request {
  * for dm_io_async(); an error return means it is never called and no I/O
  * was issued.
  *
+ * A request with &dm_io_ext_request.user allocates only from that user's
+ * reserve: it never waits for memory that another user's requests hold.
+ *
  * Bad input returns -EINVAL with no I/O issued and one ratelimited warning:
- * everything dm_io_sync() refuses, a NULL @req, an op other than the four,
+ * everything dm_io_sync() refuses, a user being destroyed, a NULL @req, an op other than the four,
  * a flag the op does not take, a buffer given for discard or write zeroes
  * (or missing for a READ or WRITE with data), and an I/O priority class
  * above IOPRIO_CLASS_IDLE.  Discard and write-zeroes regions are checked as
@@ -396,7 +414,7 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
  * @errors: completed requests with at least one error bit.
  * @unsupported: completed requests with at least one unsupported bit.
  * @in_flight: requests started and not yet completed.
- * @reserve_pages: pages reserved for the user (dm_io_stats_create()).
+ * @reserve_pages: pages reserved for the user (dm_io_user_create()).
  */
 struct dm_io_stats_values {
 	u64 requests;
@@ -408,40 +426,87 @@ struct dm_io_stats_values {
 };
 
 /**
- * dm_io_stats_create() - a user of dm-io, with its statistics
+ * dm_io_user_create() - a user of dm-io, with a reserve of its own
  * @name: the user's name: 1 to 31 characters, no '/'; it names the debugfs
  *	directory /sys/kernel/debug/dm-io/@name/ with one file per field of
  *	&struct dm_io_stats_values (requests, bytes, errors, unsupported,
  *	in_flight, reserve_pages).
- * @reserve_pages: reserved for the user as by dm_io_get() until
- *	dm_io_stats_destroy(); may be 0.
+ * @reserve_pages: how many pages of data the user may have in flight at
+ *	once, as for dm_io_get(); may be 0.
  *
- * Requests are accounted to the user when &dm_io_ext_request.stats points
- * to it; the classic calls account to no user.  Counters are per CPU: a
- * request costs no shared cache line.  A name already in use still gives a
- * working handle, but without a debugfs directory (and a warning).
+ * The kernel's dm_io_client_create() for dm_io_submit(): the user gets a
+ * request mempool and a bioset of its own, sized for @reserve_pages (four
+ * request objects per page, as dm_io_get() reserves, plus a base of 16;
+ * 16 bios plus one per 16 pages), and every dm_io_submit() whose
+ * &dm_io_ext_request.user names it allocates only from them.  So a target
+ * stacked on another (each with its own user) keeps making progress under
+ * memory pressure: its requests never wait for objects the other holds.
+ * A target makes one user per instance (table), in its constructor.  The
+ * shared reserve of the classic calls (dm_io_get()) is not touched.
+ *
+ * The user's requests are counted per CPU (a request costs no shared
+ * cache line): see dm_io_user_stats().  A name already in use still gives
+ * a working user, but without a debugfs directory (and a warning).
  *
  * Context: process context, may sleep.
- * Return: the handle, or an ERR_PTR(): -EINVAL for a bad @name, -ENOMEM.
+ * Return: the user, or an ERR_PTR(): -EINVAL for a bad @name, -ENOMEM if
+ * the reserve or the handle cannot be allocated (nothing is left behind).
+ */
+struct dm_io_user *dm_io_user_create(const char *name,
+				     unsigned int reserve_pages);
+
+/**
+ * dm_io_user_destroy() - remove a user made with dm_io_user_create()
+ * @user: the user, or NULL (nothing happens).
+ *
+ * Requests of @user still in flight are waited for: the call returns once
+ * the last one has completed and its notify function has returned, then
+ * frees the reserve.  A dm_io_submit() naming @user after this call began
+ * fails with -EINVAL; one that races with it is the caller's bug.  The
+ * debugfs directory goes first.
+ *
+ * Context: process context, sleeps until @user's requests are done; never
+ * from a notify function of @user's requests (it would wait for itself).
+ */
+void dm_io_user_destroy(struct dm_io_user *user);
+
+/**
+ * dm_io_user_stats() - a snapshot of a user's statistics
+ * @user: the user.
+ * @values: receives the counters; they are summed over CPUs without a
+ *	lock, so a snapshot taken while requests run may be off by those.
+ *
+ * Context: any.
+ */
+void dm_io_user_stats(struct dm_io_user *user,
+		      struct dm_io_stats_values *values);
+
+/**
+ * dm_io_stats_create() - dm_io_user_create() by its earlier name
+ * @name: as for dm_io_user_create().
+ * @reserve_pages: as for dm_io_user_create().
+ *
+ * A &struct dm_io_stats is a &struct dm_io_user: &dm_io_ext_request.stats
+ * and .user are the same field.
+ *
+ * Context: process context, may sleep.
+ * Return: as for dm_io_user_create().
  */
 struct dm_io_stats *dm_io_stats_create(const char *name,
 				       unsigned int reserve_pages);
 
 /**
- * dm_io_stats_destroy() - remove a user made with dm_io_stats_create()
+ * dm_io_stats_destroy() - dm_io_user_destroy() by its earlier name
  * @stats: the handle, or NULL (nothing happens).
  *
- * The user's requests must all have completed.  Its reserve is given back.
- *
- * Context: process context, may sleep.
+ * Context: process context, sleeps until the user's requests are done.
  */
 void dm_io_stats_destroy(struct dm_io_stats *stats);
 
 /**
- * dm_io_stats_read() - a snapshot of a user's statistics
+ * dm_io_stats_read() - dm_io_user_stats() by its earlier name
  * @stats: the handle.
- * @values: receives the counters; they are summed over CPUs without a
- *	lock, so a snapshot taken while requests run may be off by those.
+ * @values: as for dm_io_user_stats().
  *
  * Context: any.
  */

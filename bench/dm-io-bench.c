@@ -5,6 +5,8 @@
  * For each device and case it times three contenders doing the same work:
  *
  *   ours    dm-io's dm_io_async{,_bvec,_vm}() or dm_io_sync{,_bvec,_vm}();
+ *   user    dm-io's dm_io_submit() naming a user (dm_io_user_create(), a
+ *           reserve of its own), same memory types; 4 KiB cases only;
  *   raw     the limit: bio_alloc() + bio_add_page() + submit_bio() by hand,
  *           one bio per region, no plug, a preset per-request counter;
  *   kernel  the kernel's own dm_io() with a dm_io_client, on the matching
@@ -91,10 +93,10 @@ static char *only = "";
 module_param(only, charp, 0444);
 MODULE_PARM_DESC(only,
 		 "run only cases whose name contains one of these comma-separated strings");
-static char *contenders = "ours,raw,kernel";
+static char *contenders = "ours,user,raw,kernel";
 module_param(contenders, charp, 0444);
 MODULE_PARM_DESC(contenders,
-		 "comma-separated: ours, kernel, raw[+plug][+q2][+vm][+mp][+bs]");
+		 "comma-separated: ours, user, kernel, raw[+plug][+q2][+vm][+mp][+bs]");
 static bool micro;
 module_param(micro, bool, 0444);
 MODULE_PARM_DESC(micro,
@@ -114,7 +116,7 @@ struct bench_case {
 	char name[48];
 };
 
-enum who_type { W_OURS, W_RAW, W_KERNEL };
+enum who_type { W_OURS, W_RAW, W_KERNEL, W_USER };
 
 #define RAW_PLUG BIT(0) /* blk_start_plug() around a request's bios */
 #define RAW_Q2 BIT(1) /* two device-limit queries per region */
@@ -166,6 +168,7 @@ struct bench {
 	struct bio_vec bvec[BENCH_MAX_PAGES + 1];
 	struct bio kbio; /* the kernel's DM_IO_BIO wants a bio */
 	struct dm_io_client *client;
+	struct dm_io_user *user; /* the user contender's */
 
 	/* The case being run. */
 	const struct bench_case *c;
@@ -247,6 +250,53 @@ static int ours_request(struct bench *b)
 		return dm_io_async_vm(c->nr, b->where, REQ_OP_WRITE, b->vbuf,
 				      ours_notify, b);
 	}
+}
+
+/* ---- user: dm_io_submit() with a user of its own ------------------------------ */
+
+static void user_notify(unsigned long error_bits, unsigned long unsup_bits,
+			void *context)
+{
+	bench_done(context, (error_bits | unsup_bits) != 0);
+}
+
+static int user_request(struct bench *b)
+{
+	const struct bench_case *c = b->c;
+	unsigned long bits = 0, unsup = 0;
+	struct dm_io_ext_request req = {
+		.opf = REQ_OP_WRITE,
+		.notify = c->sync ? NULL : user_notify,
+		.context = b,
+		.user = b->user,
+	};
+	int r;
+
+	switch (c->kind) {
+	case K_PL:
+		req.mem_type = DM_IO_EXT_MEM_PAGE_LIST;
+		req.mem.pl = b->pl;
+		break;
+	case K_BVEC:
+		req.mem_type = DM_IO_EXT_MEM_BVEC;
+		req.mem.bvec = b->bvec;
+		break;
+	default:
+		req.mem_type = DM_IO_EXT_MEM_VM;
+		req.mem.vm = b->vbuf;
+		break;
+	}
+	r = dm_io_submit(c->nr, b->where, &req, c->sync ? &bits : NULL,
+			 c->sync ? &unsup : NULL);
+	if (c->sync && (r || bits || unsup))
+		atomic_inc(&b->errors);
+	return r;
+}
+
+/* The user contender runs the 4 KiB cases only. */
+static bool who_runs(const struct contender *w, const struct bench_case *c)
+{
+	return w->type != W_USER || c->size == SZ_4K;
 }
 
 /* ---- kernel: dm_io() with a client ------------------------------------------- */
@@ -481,6 +531,8 @@ static int bench_call(struct bench *b)
 	switch (b->w->type) {
 	case W_OURS:
 		return ours_request(b);
+	case W_USER:
+		return user_request(b);
 	case W_KERNEL:
 		return kernel_request(b);
 	default:
@@ -695,6 +747,8 @@ static int parse_contenders(void)
 		part = strsep(&t, "+");
 		if (!strcmp(part, "ours")) {
 			w->type = W_OURS;
+		} else if (!strcmp(part, "user")) {
+			w->type = W_USER;
 		} else if (!strcmp(part, "kernel")) {
 			w->type = W_KERNEL;
 		} else if (!strcmp(part, "raw")) {
@@ -773,6 +827,13 @@ static int bench_alloc(struct bench **out)
 		b->client = NULL;
 		goto fail;
 	}
+	/* As many pages as the deepest 4 KiB case has in flight, and more. */
+	b->user = dm_io_user_create("dmio_bench", 256);
+	if (IS_ERR(b->user)) {
+		r = PTR_ERR(b->user);
+		b->user = NULL;
+		goto fail;
+	}
 	/* The analysis contenders' request objects: like dm-io's. */
 	b->mp_cache = kmem_cache_create("dmio_bench_req", 64, 8, 0, NULL);
 	if (!b->mp_cache)
@@ -790,6 +851,7 @@ fail:
 	if (mempool_initialized(&b->mp))
 		mempool_exit(&b->mp);
 	kmem_cache_destroy(b->mp_cache);
+	dm_io_user_destroy(b->user);
 	if (b->client)
 		dm_io_client_destroy(b->client);
 	vfree(b->vbuf);
@@ -804,6 +866,7 @@ static void bench_free(struct bench *b)
 	bioset_exit(&b->bs);
 	mempool_exit(&b->mp);
 	kmem_cache_destroy(b->mp_cache);
+	dm_io_user_destroy(b->user);
 	dm_io_client_destroy(b->client);
 	vfree(b->vbuf);
 	vfree(b);
@@ -846,6 +909,8 @@ static void run_device(struct bench *b)
 		pr_info("dmio_bench: CASE dev=%s case=%s\n", b->devname,
 			c->name);
 		for (i = 0; i < nr_who; i++) {
+			if (!who_runs(&who[i], c))
+				continue;
 			dmio_counters_enable();
 			run_one(b, &who[i], (u64)warm_ms * NSEC_PER_MSEC, &s);
 			dmio_counters_disable();
@@ -867,6 +932,8 @@ static void run_device(struct bench *b)
 				for (i = 0; i < nr_who; i++) {
 					struct sample *a = &acc[i];
 
+					if (!who_runs(&who[i], c))
+						continue;
 					run_one(b, &who[i],
 						div_u64((u64)time_ms *
 								NSEC_PER_MSEC,
@@ -882,7 +949,9 @@ static void run_device(struct bench *b)
 					a->stall += s.stall;
 				}
 			for (i = 0; i < nr_who; i++)
-				print_sample(b, c->name, rep, &who[i], &acc[i]);
+				if (who_runs(&who[i], c))
+					print_sample(b, c->name, rep, &who[i],
+						     &acc[i]);
 		}
 	}
 }
@@ -1045,6 +1114,8 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 	c.depth = 1;
 	if (!strcmp(wname, "ours"))
 		w.type = W_OURS;
+	else if (!strcmp(wname, "user"))
+		w.type = W_USER;
 	else if (!strcmp(wname, "kernel"))
 		w.type = W_KERNEL;
 	else if (!strcmp(wname, "raw"))

@@ -72,11 +72,11 @@ if insmod "$LIB_KO"; then summary insmod_dm_io 0; else summary insmod_dm_io $?; 
 
 # --- 2. the timed cases --------------------------------------------------------------
 devs=${BENCH_DEVS:-nullb:/dev/$NB,brd:/dev/ram2}
-log "benchmark: devs=$devs time_ms=${BENCH_TIME_MS:-250} reps=${BENCH_REPS:-5} only=${BENCH_ONLY:-} contenders=${BENCH_CONTENDERS:-ours,raw,kernel}"
+log "benchmark: devs=$devs time_ms=${BENCH_TIME_MS:-250} reps=${BENCH_REPS:-5} only=${BENCH_ONLY:-} contenders=${BENCH_CONTENDERS:-ours,user,raw,kernel}"
 t=$(cut -d' ' -f1 /proc/uptime)
 insmod "$BENCH_KO" devs="$devs" time_ms="${BENCH_TIME_MS:-250}" reps="${BENCH_REPS:-5}" \
 	slices="${BENCH_SLICES:-10}" \
-	only="${BENCH_ONLY:-}" contenders="${BENCH_CONTENDERS:-ours,raw,kernel}" \
+	only="${BENCH_ONLY:-}" contenders="${BENCH_CONTENDERS:-ours,user,raw,kernel}" \
 	micro="${BENCH_MICRO:-1}"
 rc=$?
 summary insmod_bench "$rc"

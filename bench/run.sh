@@ -26,7 +26,8 @@
 #                     many interleaved slices (default 10)
 #   BENCH_ONLY        comma-separated substrings: run only matching cases
 #   BENCH_DEVS        name:path,... (default nullb:/dev/dmio_bnb,brd:/dev/ram2)
-#   BENCH_CONTENDERS  default ours,raw,kernel; analysis contenders are
+#   BENCH_CONTENDERS  default ours,user,raw,kernel (user: dm_io_submit()
+#                     with a user of its own, 4 KiB cases); analysis contenders are
 #                     raw+plug, raw+q2, raw+vm, raw+mp, raw+bs, raw+share and
 #                     any sum (see bench/dm-io-bench.c)
 #   BENCH_MICRO=0     do not time the single operations (plug, queries, allocs)

@@ -204,8 +204,8 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 		// A WRITE with REQ_PREFLUSH flushes the device of an empty
 		// region with one empty bio; otherwise the region is skipped.
 		if (job.is_write && job.is_preflush) {
-			void *bio = dmio_bio_alloc(r.bdev, 0, 0, job.opf, rq,
-						   index, &vecs);
+			void *bio = dmio_bio_alloc(job.user, r.bdev, 0, 0,
+						   job.opf, rq, index, &vecs);
 			if (job.ioprio)
 				dmio_bio_set_ioprio(bio, job.ioprio);
 			rq->add_bio();
@@ -219,8 +219,9 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 
 	while (remaining) {
 		BioShape shape = next_shape(cursor, remaining, block);
-		void *bio = dmio_bio_alloc(r.bdev, sector, shape.segments,
-					   job.opf, rq, index, &vecs);
+		void *bio = dmio_bio_alloc(job.user, r.bdev, sector,
+					   shape.segments, job.opf, rq, index,
+					   &vecs);
 		if (job.ioprio)
 			dmio_bio_set_ioprio(bio, job.ioprio);
 		unsigned int nr_vecs = fill_vecs(vecs, cursor, shape);
@@ -280,8 +281,8 @@ void dispatch_payloadless(Request *rq, const dmio_job &job, unsigned int index)
 	while (remaining) {
 		unsigned long long n = op_chunk(lim, sector, remaining);
 		dmio_bvec *vecs;
-		void *bio = dmio_bio_alloc(r.bdev, sector, 0, job.opf, rq,
-					   index, &vecs);
+		void *bio = dmio_bio_alloc(job.user, r.bdev, sector, 0, job.opf,
+					   rq, index, &vecs);
 
 		if (job.ioprio)
 			dmio_bio_set_ioprio(bio, job.ioprio);
@@ -315,8 +316,8 @@ int submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 	const dmio_region &r = job.regions[0];
 	dmio_bvec *vecs;
 	void *mem;
-	void *bio = dmio_bio_alloc_solo(r.bdev, r.sector, shape.segments,
-					job.opf, &mem, &vecs);
+	void *bio = dmio_bio_alloc_solo(job.user, r.bdev, r.sector,
+					shape.segments, job.opf, &mem, &vecs);
 	Request *rq = new (mem) Request(job, vm_read_addr, vm_read_bytes, bio);
 
 	if (job.ioprio)
@@ -374,7 +375,7 @@ template <typename Cursor>
 
 	// Several bios: plug, so the device sees them as one batch.
 	[[gnu::uninitialized]] alignas(8) unsigned char plug[DMIO_PLUG_BYTES];
-	Request *rq = new (dmio_request_alloc())
+	Request *rq = new (dmio_request_alloc(job.user))
 		Request(job, vm_read_addr, vm_read_bytes);
 
 	if (job.hooks)

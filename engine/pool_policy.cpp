@@ -31,7 +31,30 @@ constexpr unsigned int requests_for(unsigned long long pages)
 static_assert(requests_for(0) == kBaseRequests, "base reserve");
 static_assert(requests_for(kMaxPages) <= kMaxRequests, "no overflow");
 
+// A user's own bioset: bios are submitted one by one and the bioset has a
+// rescuer, so a few suffice for progress; a user that reserves much gets a
+// few more, one per 16 pages.
+constexpr unsigned int kBaseBios = 16;
+constexpr unsigned int kPagesPerBio = 16;
+
+constexpr unsigned int bios_for(unsigned long long pages)
+{
+	return kBaseBios + static_cast<unsigned int>(pages / kPagesPerBio);
+}
+
+static_assert(bios_for(kMaxPages) <= kMaxRequests, "no overflow");
+
 } // namespace dmio
+
+extern "C" int dmio_policy_user(unsigned long long pages,
+				unsigned int *requests, unsigned int *bios)
+{
+	if (pages > dmio::kMaxPages)
+		return -DMIO_ENOMEM;
+	*requests = dmio::requests_for(pages);
+	*bios = dmio::bios_for(pages);
+	return 0;
+}
 
 extern "C" int dmio_policy_reserve(unsigned long long pages,
 				   unsigned int *requests)

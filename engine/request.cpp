@@ -22,19 +22,23 @@ namespace dmio {
 	dmio_notify_fn notify = notify_;
 	dmio_ext_notify_fn ext_notify = ext_notify_;
 	void *context = context_;
+	void *user = user_;
 
 	if (vm_read_bytes_)
 		dmio_vm_invalidate(vm_read_addr_, vm_read_bytes_);
 	if (hooks_)
-		dmio_request_end(stats_, this, error_bits, unsup_bits);
+		dmio_request_end(user, this, error_bits, unsup_bits);
 	if (solo_bio_)
 		dmio_solo_release(solo_bio_); // this object goes with it
 	else
-		dmio_request_free(this);
+		dmio_request_free(user, this);
 	if (ext_notify)
 		ext_notify(error_bits, unsup_bits, context);
 	else
 		notify(error_bits | unsup_bits, context); // one error set
+	// Last: the user's reserve may go once its requests are all done.
+	if (user)
+		dmio_user_put(user);
 }
 
 [[gnu::always_inline]] inline void Request::bio_done(unsigned int region,

@@ -43,7 +43,7 @@ public:
 		  hooks_(job.hooks), notify_(job.notify),
 		  ext_notify_(job.ext_notify), context_(job.context),
 		  vm_read_addr_(vm_read_addr), vm_read_bytes_(vm_read_bytes),
-		  solo_bio_(bio), stats_(job.stats)
+		  solo_bio_(bio), user_(job.user)
 	{
 	}
 
@@ -93,7 +93,7 @@ private:
 	const void *vm_read_addr_; // invalidate after a vm READ
 	unsigned long long vm_read_bytes_;
 	void *solo_bio_; // the bio this request lives in, if solo
-	void *stats_; // per-user statistics, if any
+	void *user_; // the user (its reserve and statistics), if any
 };
 
 static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES,

@@ -13,7 +13,7 @@
 #   --uml    the base leg ("make check-uml"): a UML kernel from
 #            tests/uml/uml.config (+ tests/uml/uml-6.12.config for 6.12).
 #            Also builds dm-io.ko for Debian's x86-64 headers of the series
-#            (no compiler warnings, the 12 API exports; none for 7.3), and
+#            (no compiler warnings, the 15 API exports; none for 7.3), and
 #            for 6.1 cross-builds it for arm64 with 4 KiB and 64 KiB pages
 #            (ARM64_BUILDS, scripts/arm64-kernel.sh: no warnings, no
 #            symbol the kernel does not export, such as libgcc helpers).
@@ -115,7 +115,8 @@ UML_DEBUG_TIMEOUT=${DMIO_UML_DEBUG_TIMEOUT:-1200}
 QEMU_TIMEOUT=${DMIO_QEMU_TIMEOUT:-900}
 API_SYMS=(dm_io_get dm_io_put dm_io_sync dm_io_async dm_io_sync_bvec
 	  dm_io_async_bvec dm_io_sync_vm dm_io_async_vm
-	  dm_io_submit dm_io_stats_create dm_io_stats_destroy dm_io_stats_read)
+	  dm_io_submit dm_io_user_create dm_io_user_destroy dm_io_user_stats
+	  dm_io_stats_create dm_io_stats_destroy dm_io_stats_read)
 REPORT_ALLOW=${DMIO_REPORT_ALLOW:-}
 # null_blk (built into the UML kernels) requeues 5% of its requests, on
 # every null_blk device of the run (tests/uml/devices.md).

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A device-mapper mirror built on dm-io: every write goes to all healthy
- * legs in one multi-region dm_io_async_bvec() call, reads come from one
- * healthy leg and are retried on another when they fail.  A leg that fails
+ * legs in one multi-region dm_io_submit() call, reads come from one
+ * healthy leg and are retried on another when they fail.  Each mirror (each
+ * table instance) is a dm-io user with a reserve of its own, so mirrors
+ * stacked on mirrors keep making progress under memory pressure.  A leg that fails
  * is marked dead; "dmsetup message <dev> 0 recover <leg>" copies the data
  * back onto it from a healthy leg and marks it alive again.
  *
@@ -25,8 +27,16 @@
 #define IOM_MAX_LEGS 32
 /* Recovery copies this many sectors at a time (1 MiB). */
 #define IOM_RECOVER_SECTORS 2048
-/* Pages of I/O the target may have in flight, reserved with dm_io_get(). */
-#define IOM_RESERVE_PAGES 256
+/*
+ * Pages of I/O a mirror may have in flight: the size of its dm-io reserve,
+ * made with the mirror (a module parameter: a table loaded later gets the
+ * new value).
+ */
+static unsigned int reserve_pages = 256;
+static atomic_t iom_instances = ATOMIC_INIT(0);
+module_param(reserve_pages, uint, 0644);
+MODULE_PARM_DESC(reserve_pages,
+		 "Pages of I/O each mirror may have in flight (its dm-io reserve; default 256)");
 /* bio_vec arrays kept in reserve for bios that start inside a bvec. */
 #define IOM_BVEC_RESERVE 16
 
@@ -54,6 +64,7 @@ struct iom {
 	atomic_t next_read;
 	struct workqueue_struct *wq;
 	mempool_t bvec_pool;
+	struct dm_io_user *user; /* this mirror's dm-io reserve */
 
 	/*
 	 * While recovery copies a chunk, new writes wait on @deferred and the
@@ -171,7 +182,25 @@ static int iom_pick_read_leg(struct iom *m, unsigned long tried)
 	return leg;
 }
 
-static void iom_read_done(unsigned long error, void *context);
+static void iom_read_done(unsigned long error, unsigned long unsup,
+			  void *context);
+
+/* A dm_io_submit() of this mirror: its own reserve, a bio_vec buffer. */
+static int iom_submit(struct iom *m, struct iom_io *io, unsigned int n,
+		      struct io_region *where, blk_opf_t opf,
+		      dm_io_ext_notify_fn fn)
+{
+	struct dm_io_ext_request req = {
+		.opf = opf,
+		.mem_type = io->bvec ? DM_IO_EXT_MEM_BVEC : DM_IO_EXT_MEM_NONE,
+		.mem.bvec = io->bvec,
+		.notify = fn,
+		.context = io,
+		.user = m->user,
+	};
+
+	return dm_io_submit(n, where, &req, NULL, NULL);
+}
 
 static void iom_submit_read(struct iom_io *io)
 {
@@ -192,9 +221,9 @@ static void iom_submit_read(struct iom_io *io)
 	where.bdev = m->legs[leg].dev->bdev;
 	where.sector = m->legs[leg].offset + io->sector;
 	where.count = bio_sectors(bio);
-	r = dm_io_async_bvec(1, &where,
-			     REQ_OP_READ | (bio->bi_opf & IOM_READ_FLAGS),
-			     io->bvec, iom_read_done, io);
+	r = iom_submit(m, io, 1, &where,
+		       REQ_OP_READ | (bio->bi_opf & IOM_READ_FLAGS),
+		       iom_read_done);
 	if (r) {
 		DMERR_LIMIT("read refused by dm-io: %d", r);
 		iom_end_io(io, BLK_STS_IOERR);
@@ -207,11 +236,12 @@ static void iom_retry_read(struct work_struct *work)
 }
 
 /* May run in interrupt context: a retry is issued from the workqueue. */
-static void iom_read_done(unsigned long error, void *context)
+static void iom_read_done(unsigned long error, unsigned long unsup,
+			  void *context)
 {
 	struct iom_io *io = context;
 
-	if (!error) {
+	if (!(error | unsup)) {
 		iom_end_io(io, BLK_STS_OK);
 		return;
 	}
@@ -228,12 +258,15 @@ static void iom_write_finished(struct iom *m)
 		wake_up(&m->writes_done);
 }
 
-static void iom_write_done(unsigned long error, void *context)
+static void iom_write_done(unsigned long error, unsigned long unsup,
+			   void *context)
 {
 	struct iom_io *io = context;
 	struct iom *m = io->m;
 	unsigned long healthy_ok = 0;
 	unsigned int leg, k = 0;
+
+	error |= unsup; /* a leg that cannot write has failed */
 
 	for_each_set_bit(leg, &io->legs, m->nr_legs) {
 		if (error & BIT(k++))
@@ -276,9 +309,9 @@ static void iom_submit_write(struct iom_io *io)
 		where[n].count = bio_sectors(bio);
 		n++;
 	}
-	r = dm_io_async_bvec(n, where,
-			     REQ_OP_WRITE | (bio->bi_opf & IOM_WRITE_FLAGS),
-			     io->bvec, iom_write_done, io);
+	r = iom_submit(m, io, n, where,
+		       REQ_OP_WRITE | (bio->bi_opf & IOM_WRITE_FLAGS),
+		       iom_write_done);
 	if (r) {
 		DMERR_LIMIT("write refused by dm-io: %d", r);
 		iom_write_finished(m);
@@ -329,12 +362,26 @@ static void iom_copy_end(struct iom *m)
 		iom_submit_write(dm_per_bio_data(bio, m->ti->per_io_data_size));
 }
 
+/* Synchronous I/O of one region from or to @buf, from this mirror's reserve. */
+static int iom_sync_vm(struct iom *m, struct io_region *where, blk_opf_t opf,
+		       void *buf)
+{
+	struct dm_io_ext_request req = {
+		.opf = opf,
+		.mem_type = DM_IO_EXT_MEM_VM,
+		.mem.vm = buf,
+		.user = m->user,
+	};
+	int r = dm_io_submit(1, where, &req, NULL, NULL);
+
+	return r == -EOPNOTSUPP ? -EIO : r;
+}
+
 /* Copies [@sector, +@count) from a healthy leg to @leg through @buf. */
 static int iom_copy_chunk(struct iom *m, unsigned int leg, sector_t sector,
 			  sector_t count, void *buf)
 {
 	struct io_region from, to;
-	unsigned long bits;
 	int src, r;
 
 	for (;;) {
@@ -344,7 +391,7 @@ static int iom_copy_chunk(struct iom *m, unsigned int leg, sector_t sector,
 		from.bdev = m->legs[src].dev->bdev;
 		from.sector = m->legs[src].offset + sector;
 		from.count = count;
-		r = dm_io_sync_vm(1, &from, REQ_OP_READ, buf, &bits);
+		r = iom_sync_vm(m, &from, REQ_OP_READ, buf);
 		if (!r)
 			break;
 		if (r != -EIO)
@@ -355,7 +402,7 @@ static int iom_copy_chunk(struct iom *m, unsigned int leg, sector_t sector,
 	to.bdev = m->legs[leg].dev->bdev;
 	to.sector = m->legs[leg].offset + sector;
 	to.count = count;
-	return dm_io_sync_vm(1, &to, REQ_OP_WRITE, buf, &bits);
+	return iom_sync_vm(m, &to, REQ_OP_WRITE, buf);
 }
 
 static int iom_recover(struct iom *m, unsigned int leg)
@@ -417,6 +464,8 @@ static void iom_free(struct iom *m)
 
 	if (m->wq)
 		destroy_workqueue(m->wq);
+	/* no I/O in flight (nor read retries queued): freed right away */
+	dm_io_user_destroy(m->user);
 	mempool_exit(&m->bvec_pool);
 	for (i = 0; i < m->nr_legs; i++)
 		if (m->legs[i].dev)
@@ -460,6 +509,7 @@ static int iom_get_leg(struct dm_target *ti, struct iom_leg *leg, char *path,
 
 static int iom_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 {
+	char name[32];
 	unsigned int nr_legs, i;
 	struct iom *m;
 	int r;
@@ -506,9 +556,15 @@ static int iom_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		r = -ENOMEM;
 		goto bad;
 	}
-	r = dm_io_get(IOM_RESERVE_PAGES);
-	if (r) {
-		ti->error = "Cannot reserve dm-io resources";
+	/* "iom-<dev>-<n>": a reloaded table's name differs from the live one's */
+	snprintf(name, sizeof(name), "iom-%s-%u",
+		 dm_table_device_name(ti->table),
+		 (unsigned int)atomic_inc_return(&iom_instances));
+	m->user = dm_io_user_create(name, READ_ONCE(reserve_pages));
+	if (IS_ERR(m->user)) {
+		r = PTR_ERR(m->user);
+		m->user = NULL;
+		ti->error = "Cannot create the dm-io reserve";
 		goto bad;
 	}
 
@@ -528,7 +584,6 @@ static void iom_dtr(struct dm_target *ti)
 {
 	struct iom *m = ti->private;
 
-	dm_io_put(IOM_RESERVE_PAGES);
 	iom_free(m);
 }
 

@@ -16,6 +16,8 @@
 #include <linux/fs.h>
 #include <linux/ioprio.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
 #include <linux/module.h>
 #include <linux/string.h>
 
@@ -573,7 +575,8 @@ static void dmio_ext_stats(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test, dmio_res_init,
 							 dmio_res_stats,
 							 GFP_KERNEL, stats));
-	KUNIT_EXPECT_EQ(test, dmio_reserved_pages(), pages0 + 4);
+	/* a user's reserve is its own: the shared one does not grow */
+	KUNIT_EXPECT_EQ(test, dmio_reserved_pages(), pages0);
 	dm_io_stats_read(stats, &v);
 	KUNIT_EXPECT_EQ(test, v.requests + v.bytes + v.in_flight, 0);
 	KUNIT_EXPECT_EQ(test, v.reserve_pages, 4);
@@ -659,6 +662,162 @@ static void dmio_ext_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmio_reserved_pages(), pages0);
 	KUNIT_EXPECT_EQ(test, dmio_ext_debugfs(user, "requests", &val),
 			-ENOENT);
+}
+
+/*
+ * Creating a user when its N-th allocation fails, for every N until the
+ * call makes no more: -ENOMEM and nothing left behind (no debugfs
+ * directory; the debug leg's kmemleak scan finds no object), or a working
+ * user when the failure was absorbed (its debugfs directory, which is
+ * optional).  The user made without failure does I/O from its reserve.
+ */
+static void dmio_ext_user_failnth(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	static const char *const name = "kunit-failnth";
+	struct dmio_rec *rec = test->priv;
+	unsigned int n, failed = 0, absorbed = 0;
+	struct dm_io_ext_request req;
+	unsigned long err, unsup;
+	struct io_region where;
+	struct dm_io_user *u;
+	struct dmio_buf *b;
+	u64 val;
+
+	for (n = 1; n < 5000; n++) {
+		current->fail_nth = n;
+		u = dm_io_user_create(name, 64);
+		if (current->fail_nth) {
+			current->fail_nth = 0;
+			break; /* no n-th allocation: done */
+		}
+		if (IS_ERR(u)) {
+			failed++;
+			KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(u), -ENOMEM, "n=%u",
+					    n);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    dmio_ext_debugfs(name, "requests",
+							     &val),
+					    -ENOENT, "n=%u: debugfs left", n);
+			continue;
+		}
+		absorbed++;
+		dm_io_user_destroy(u);
+	}
+	kunit_info(test, "%u allocations: %u failed the call, %u absorbed",
+		   n - 1, failed, absorbed);
+	KUNIT_ASSERT_LT(test, n, 5000U);
+	KUNIT_EXPECT_GT(test, failed, 0U);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(u));
+
+	b = dmio_buf_new(test, DMIO_VM, 4096, 0);
+	dmio_buf_fill(b, dmio_seed());
+	dmio_region(&where, rec->bdev, 0, 8);
+	dmio_ext_req(&req, REQ_OP_WRITE);
+	dmio_ext_req_buf(&req, b);
+	req.user = u;
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, true, 1, &where, &req, &err, &unsup),
+			0);
+	dm_io_user_destroy(u);
+#else
+	kunit_skip(test, "no CONFIG_FAULT_INJECTION");
+#endif
+}
+
+struct dmio_ext_destroyer {
+	struct dm_io_user *user;
+	struct completion done;
+};
+
+static int dmio_ext_destroy_thread(void *data)
+{
+	struct dmio_ext_destroyer *d = data;
+
+	dm_io_user_destroy(d->user);
+	kthread_complete_and_exit(&d->done, 0);
+}
+
+/*
+ * dm_io_user_destroy() with a request in flight (held in the recorder)
+ * waits: it has not returned 200 ms later, the request's callback has not
+ * run, and a new request naming the user is refused (-EINVAL, no I/O);
+ * once the held bio completes, the callback runs exactly once, and only
+ * then does the destroy return.
+ */
+static void dmio_ext_user_destroy_waits(struct kunit *test)
+{
+	static const char *const name = "kunit-destroy";
+	struct dmio_rec *rec = test->priv;
+	struct dmio_ext_destroyer *d;
+	struct dm_io_ext_request req;
+	struct dmio_ext_async *a;
+	struct task_struct *task;
+	struct io_region where;
+	struct dm_io_user *u;
+	struct dmio_buf *b;
+	u64 val;
+	int r;
+
+	u = dm_io_user_create(name, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(u));
+	b = dmio_buf_new(test, DMIO_VM, 4096, 0);
+	dmio_buf_fill(b, dmio_seed());
+	a = dmio_alloc(test, sizeof(*a));
+	init_completion(&a->done);
+	atomic_set(&a->calls, 0);
+	d = dmio_alloc(test, sizeof(*d));
+	d->user = u;
+	init_completion(&d->done);
+
+	dmio_region(&where, rec->bdev, 0, 8);
+	dmio_rec_hold(rec, true);
+	dmio_ext_req(&req, REQ_OP_WRITE);
+	dmio_ext_req_buf(&req, b);
+	req.user = u;
+	req.notify = dmio_ext_notify;
+	req.context = a;
+	r = dm_io_submit(1, &where, &req, NULL, NULL);
+	if (r || !dmio_rec_wait_held(rec, 1)) {
+		dmio_rec_hold(rec, false);
+		dmio_rec_release(rec, UINT_MAX);
+		if (!r)
+			wait_for_completion_timeout(&a->done, DMIO_TIMEOUT);
+		dm_io_user_destroy(u);
+		KUNIT_FAIL_AND_ABORT(test, "request not held: %d", r);
+	}
+
+	task = kthread_run(dmio_ext_destroy_thread, d, "dmio_destroy");
+	if (IS_ERR(task)) {
+		dmio_rec_hold(rec, false);
+		dmio_rec_release(rec, UINT_MAX);
+		wait_for_completion_timeout(&a->done, DMIO_TIMEOUT);
+		dm_io_user_destroy(u);
+		KUNIT_FAIL_AND_ABORT(test, "kthread_run: %ld", PTR_ERR(task));
+	}
+	KUNIT_EXPECT_FALSE_MSG(test,
+			       wait_for_completion_timeout(&d->done, HZ / 5),
+			       "destroy returned with a request in flight");
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->calls), 0);
+	KUNIT_EXPECT_EQ(test, dmio_ext_debugfs(name, "requests", &val),
+			-ENOENT);
+
+	/* being destroyed: a new request is refused */
+	req.notify = NULL;
+	KUNIT_EXPECT_EQ(test, dm_io_submit(1, &where, &req, NULL, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dmio_rec_nr(rec), 1U);
+
+	dmio_rec_hold(rec, false);
+	dmio_rec_release(rec, UINT_MAX);
+	if (!wait_for_completion_timeout(&a->done, DMIO_TIMEOUT) ||
+	    !wait_for_completion_timeout(&d->done, DMIO_TIMEOUT)) {
+		WRITE_ONCE(dmio_test_unsafe, true);
+		KUNIT_FAIL_AND_ABORT(test, "callback or destroy never done");
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->calls), 1);
+	KUNIT_EXPECT_EQ(test, a->error_bits, 0UL);
+	KUNIT_EXPECT_EQ(test, a->unsup_bits, 0UL);
 }
 
 #ifdef CONFIG_TRACEPOINTS
@@ -899,6 +1058,8 @@ static struct kunit_case dmio_ext_cases[] = {
 	KUNIT_CASE(dmio_ext_flush_all),
 	KUNIT_CASE(dmio_ext_ioprio),
 	KUNIT_CASE(dmio_ext_stats),
+	KUNIT_CASE(dmio_ext_user_failnth),
+	KUNIT_CASE(dmio_ext_user_destroy_waits),
 #ifdef CONFIG_TRACEPOINTS
 	KUNIT_CASE(dmio_ext_tracepoints),
 #endif
