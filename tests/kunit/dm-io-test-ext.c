@@ -714,7 +714,7 @@ static void dmio_ext_user_failnth(struct kunit *test)
 	dmio_buf_fill(b, dmio_seed());
 	dmio_region(&where, rec->bdev, 0, 8);
 	dmio_ext_req(&req, REQ_OP_WRITE);
-	dmio_ext_req_buf(&req, b);
+	dmio_mem_ext(&req, &b->mem);
 	req.user = u;
 	KUNIT_EXPECT_EQ(test,
 			dmio_ext_run(test, true, 1, &where, &req, &err, &unsup),
@@ -773,7 +773,7 @@ static void dmio_ext_user_destroy_waits(struct kunit *test)
 	dmio_region(&where, rec->bdev, 0, 8);
 	dmio_rec_hold(rec, true);
 	dmio_ext_req(&req, REQ_OP_WRITE);
-	dmio_ext_req_buf(&req, b);
+	dmio_mem_ext(&req, &b->mem);
 	req.user = u;
 	req.notify = dmio_ext_notify;
 	req.context = a;

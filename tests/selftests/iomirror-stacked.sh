@@ -110,7 +110,7 @@ run() {
 	_shape=$1
 	_dev=$2
 	shift 2
-	mark=$(iom_klog_mark)
+	mark=$(klog_mark)
 	echo 0 > $FI/fail_page_alloc/probability
 	echo -1 > $FI/failslab/times
 	t0=$(date +%s)
@@ -149,8 +149,8 @@ run() {
 	else
 		tap_fail "$_shape: every leaf is identical to the top device"
 	fi
-	if iom_klog_since "$mark" | grep -qE 'blocked for more than|INFO: task|possible (circular|recursive) locking|lockdep|(^|[^[:alnum:]_])BUG:|WARNING:|Oops|page allocation failure'; then
-		iom_klog_since "$mark" | grep -E -A8 'blocked for more than|locking|BUG:|WARNING:|Oops|allocation failure' | head -30 | sed 's/^/#   /'
+	if klog_since "$mark" | grep -qE 'blocked for more than|INFO: task|possible (circular|recursive) locking|lockdep|(^|[^[:alnum:]_])BUG:|WARNING:|Oops|page allocation failure'; then
+		klog_since "$mark" | grep -E -A8 'blocked for more than|locking|BUG:|WARNING:|Oops|allocation failure' | head -30 | sed 's/^/#   /'
 		tap_fail "$_shape: no hung task, lockdep or other kernel report"
 	else
 		tap_ok "$_shape: no hung task, lockdep or other kernel report"
