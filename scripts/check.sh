@@ -342,11 +342,12 @@ dkms_check() {
 	local logdir=$1 t=$DMIO_ROOT/build/dkms$SUF ver kr mods
 	[ "$X86_OK" = 1 ] || return 0
 	kr=$X86_ABI-amd64
-	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DMIO_ROOT/dkms.conf")
+	ver=$(cat "$DMIO_ROOT/VERSION")	# dkms.conf has #MODULE_VERSION#, as for dh_dkms
 	rm -rf "$t"
 	mkdir -p "$t/tree" "$t/src"
 	step "dkms: add + build dm-io/$ver for $kr in $(rel "$t") (log: $(rel "$logdir")/dkms.log)"
-	if stage_sources "$t/src/dm-io-$ver" && {
+	if stage_sources "$t/src/dm-io-$ver" &&
+		sed -i "s/#MODULE_VERSION#/$ver/" "$t/src/dm-io-$ver/dkms.conf" && {
 		dkms add --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" &&
 			dkms build --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" -k "$kr"
 	} >"$logdir/dkms.log" 2>&1; then
