@@ -17,6 +17,10 @@
 #            for 6.1 cross-builds it for arm64 with 4 KiB and 64 KiB pages
 #            (ARM64_BUILDS, scripts/arm64-kernel.sh: no warnings, no
 #            symbol the kernel does not export, such as libgcc helpers).
+#            For 6.1 also tests/package/check-package.sh: make deb, lintian,
+#            the dm-io-dkms package installed, used by the example consumer
+#            and purged in a clean bookworm chroot (with the qemu@6.1 leg,
+#            its modules booted in Debian's kernel too).
 #   --debug  the sanitizer leg ("make check-debug"): a second UML kernel from
 #            tests/uml/uml.config + tests/uml/debug.config (KASAN generic +
 #            KASAN_VMALLOC, PROVE_LOCKING, kmemleak, DEBUG_OBJECTS, DEBUG_LIST,
@@ -364,6 +368,23 @@ dkms_check() {
 	fi
 }
 
+# package_checks LOGDIR: tests/package/check-package.sh, one host check per
+# TAP line: make deb, lintian, the package in a clean bookworm chroot (and,
+# with the qemu@6.1 leg, its modules booted in Debian's kernel).
+package_checks() {
+	local log=$1/package.log line
+	step "package: tests/package/check-package.sh $(has_leg qemu@6.1 && echo --qemu) (log: $(rel "$log"))"
+	"$DMIO_ROOT/tests/package/check-package.sh" $(has_leg qemu@6.1 && echo --qemu) >"$log" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "[0-9]*"# SKIP"*) line=${line#* - }; host_skip "package: ${line%% # SKIP*}" ;;
+		"ok "[0-9]*) host_ok "package: ${line#* - }" ;;
+		"not ok "[0-9]*) host_fail "package: ${line#* - } ($(rel "$log"))" ;;
+		esac
+	done <"$log"
+	grep -qE '^[0-9]+ passed, 0 failed$' "$log" || host_fail "package: check-package.sh did not end with 0 failed ($(rel "$log"))"
+}
+
 # --- parsing a guest's results --------------------------------------------------
 # parse_tap FILE LABEL: count a TAP file into tp/tf/ts/tn/tplan/tskipall;
 # failed lines go to FAILED
@@ -674,6 +695,7 @@ leg_uml() {
 		if [ -n "$(x86_hdr_meta)" ]; then
 			x86_build "$out"
 			dkms_check "$out"
+			[ "$DMIO_KVER" != 6.1 ] || package_checks "$out"
 		else
 			host_skip "x86-64 build and dkms: no x86-64 headers of $DMIO_KVER for bookworm"
 		fi

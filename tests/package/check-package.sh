@@ -56,6 +56,25 @@ check() {
 	shift
 	if "$@"; then ok "$d"; else nok "$d"; fi
 }
+# modfile DIR NAME: DIR/NAME.ko, or the .ko.xz/.ko.zst/.ko.gz DKMS makes when
+# the kernel's own modules are compressed (trixie)
+modfile() {
+	local f
+	for f in "$1/$2.ko" "$1/$2.ko.xz" "$1/$2.ko.zst" "$1/$2.ko.gz"; do
+		[ -f "$f" ] && { echo "$f"; return; }
+	done
+	echo "$1/$2.ko"
+}
+# plain_ko FILE: FILE, or a decompressed copy of it in $OUT (for nm, cp)
+plain_ko() {
+	local t=$OUT/${1##*/}
+	case $1 in
+	*.xz) xz -dc "$1" >"${t%.xz}" && echo "${t%.xz}" ;;
+	*.zst) zstd -qdc "$1" >"${t%.zst}" && echo "${t%.zst}" ;;
+	*.gz) gzip -dc "$1" >"${t%.gz}" && echo "${t%.gz}" ;;
+	*) echo "$1" ;;
+	esac
+}
 tail_of() { tail -n "${2:-15}" "$1" 2>/dev/null | sed 's/^/    /'; }
 finish() {
 	echo "$PASSED passed, $FAILED failed"
@@ -200,11 +219,11 @@ suite_checks() {
 			continue
 		fi
 		for m in dm-io dm-iomirror; do
-			f=$UPPER/$MODS/$k/updates/dkms/$m.ko
+			f=$(modfile "$UPPER/$MODS/$k/updates/dkms" "$m")
 			v=$(modinfo -F version "$f" 2>/dev/null)
 			t=$(modinfo -F vermagic "$f" 2>/dev/null)
 			if [ "$v" = "$VER" ] && [ "${t%% *}" = "$k" ]; then
-				ok "$suite: /lib/modules/$k/updates/dkms/$m.ko: modinfo version $v, vermagic $k"
+				ok "$suite: /lib/modules/$k/updates/dkms/${f##*/}: modinfo version $v, vermagic $k"
 			else
 				nok "$suite: /lib/modules/$k/updates/dkms/$m.ko: modinfo version '$v' (want $VER), vermagic '${t%% *}' (want $k)"
 			fi
@@ -241,7 +260,7 @@ suite_checks() {
 			nok "$suite: dkms build + install of examples/$EX for $k (build/package/$suite/chroot.log)"
 			continue
 		fi
-		f=$UPPER/$MODS/$k/updates/dkms/$EX.ko
+		f=$(plain_ko "$(modfile "$UPPER/$MODS/$k/updates/dkms" "$EX")")
 		t=$(grep -E 'WARNING: modpost: .*undefined!|WARNING: .*Module.symvers' \
 			"$UPPER/var/lib/dkms/$EX/$EXVER/$k/x86_64/log/make.log" 2>/dev/null)
 		m=
@@ -266,8 +285,8 @@ suite_checks() {
 				cr make -C "/usr/src/linux-headers-$k" M=/tmp/tree/tests/stress \
 					KBUILD_EXTRA_SYMBOLS="/var/lib/dkms/dm-io/kernel-$k-x86_64/Module.symvers" modules &&
 				cp "$UPPER/tmp/tree/tests/stress/dm-io-stress.ko" "$QEMU_TREE/tests/stress/" &&
-				cp "$UPPER/$MODS/$k/updates/dkms/dm-io.ko" "$QEMU_TREE/" &&
-				cp "$UPPER/$MODS/$k/updates/dkms/dm-iomirror.ko" "$QEMU_TREE/targets/"; then
+				cp "$(plain_ko "$(modfile "$UPPER/$MODS/$k/updates/dkms" dm-io)")" "$QEMU_TREE/dm-io.ko" &&
+				cp "$(plain_ko "$(modfile "$UPPER/$MODS/$k/updates/dkms" dm-iomirror)")" "$QEMU_TREE/targets/dm-iomirror.ko"; then
 				QEMU_K=$k
 				ok "$suite: tests/stress/dm-io-stress.ko built against the kit for $k (for the QEMU boot)"
 			else
