@@ -19,7 +19,7 @@
 #            symbol the kernel does not export, such as libgcc helpers).
 #            For 6.1 also tests/package/check-package.sh: make deb, lintian,
 #            the dm-io-dkms package installed, used by the example consumer
-#            and purged in a clean bookworm chroot (with the qemu@6.1 leg,
+#            and purged in clean bookworm and trixie chroots (with the qemu@6.1 leg,
 #            its modules booted in Debian's kernel too).
 #   --debug  the sanitizer leg ("make check-debug"): a second UML kernel from
 #            tests/uml/uml.config + tests/uml/debug.config (KASAN generic +
@@ -369,12 +369,13 @@ dkms_check() {
 }
 
 # package_checks LOGDIR: tests/package/check-package.sh, one host check per
-# TAP line: make deb, lintian, the package in a clean bookworm chroot (and,
+# TAP line: make deb, lintian, the package in clean bookworm and trixie
+# chroots (and,
 # with the qemu@6.1 leg, its modules booted in Debian's kernel).
 package_checks() {
 	local log=$1/package.log line
 	step "package: tests/package/check-package.sh $(has_leg qemu@6.1 && echo --qemu) (log: $(rel "$log"))"
-	"$DMIO_ROOT/tests/package/check-package.sh" $(has_leg qemu@6.1 && echo --qemu) >"$log" 2>&1
+	"$DMIO_ROOT/tests/package/check-package.sh" $(has_leg qemu@6.1 && echo --qemu) bookworm trixie >"$log" 2>&1
 	while IFS= read -r line; do
 		case $line in
 		"ok "[0-9]*"# SKIP"*) line=${line#* - }; host_skip "package: ${line%% # SKIP*}" ;;

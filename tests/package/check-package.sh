@@ -229,7 +229,13 @@ suite_checks() {
 			fi
 		done
 		v=$(ovl_run modinfo -k "$k" -F depends dm-iomirror 2>>"$LOG")
-		if [[ ,$v, == *,dm-io,* ]]; then
+		# DKMS 3.2 (trixie) runs no depmod for a kernel that has headers
+		# but no image (no modules.dep): "Skipping depmod because ...".
+		if [ ! -f "$UPPER/$MODS/$k/modules.dep" ] && [ ! -f "$LOWER/$MODS/$k/modules.dep" ] &&
+			grep -q "Skipping depmod because" "$LOWER/usr/sbin/dkms"; then
+			N=$((N + 1))
+			echo "ok $N - $suite: modinfo -k $k dm-iomirror # SKIP no modules.dep: $k has headers but no image, DKMS skips depmod"
+		elif [[ ,$v, == *,dm-io,* ]]; then
 			ok "$suite: modinfo -k $k dm-iomirror (depmod'ed): depends $v"
 		else
 			nok "$suite: modinfo -k $k dm-iomirror (depmod'ed) depends on dm-io (depends: '$v')"
@@ -325,7 +331,7 @@ suite_checks() {
 }
 
 qemu_checks() {
-	local img kver rc out=$OUT/qemu g t rcf name bad=
+	local img kver rc out=$OUT/qemu g t v rcf name bad=
 	if [ -z "$QEMU_K" ]; then
 		nok "qemu: the package's modules boot in Debian's kernel (no modules from the bookworm chroot)"
 		return
@@ -356,9 +362,11 @@ qemu_checks() {
 	else
 		nok "qemu: the package's dm-io.ko and dm-iomirror.ko load in Debian's $kver"
 	fi
-	t=$(grep -c '^ok ' "$g/guest.tap" 2>/dev/null)
+	t=$(grep '^ok ' "$g/guest.tap" 2>/dev/null | grep -vic '# *skip')
 	rc=$(grep -c '^not ok ' "$g/guest.tap" 2>/dev/null)
-	check "qemu: guest checks: $t passed, $rc failed" [ "${rc:-1}" = 0 ] -a "${t:-0}" -gt 0
+	v=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$g/guest.tap" 2>/dev/null | head -1)
+	check "qemu: guest checks: $t passed, $rc failed, $(grep '^ok ' "$g/guest.tap" 2>/dev/null | grep -ic '# *skip') skipped, of a plan of ${v:-?}" \
+		[ "${rc:-1}" = 0 ] -a "${t:-0}" -gt 0 -a "$(grep -cE '^(not )?ok ' "$g/guest.tap" 2>/dev/null)" = "${v:-x}"
 	for t in "$QEMU_TREE"/tests/selftests/*.sh; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t" .sh)
