@@ -84,6 +84,9 @@ finish() {
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
+# What building and checking the package needs on the host.
+"$DMIO_ROOT/scripts/ensure-deps.sh" dpkg-dev debhelper dh-dkms lintian debootstrap >"$OUT/deps.log" 2>&1 ||
+	{ tail_of "$OUT/deps.log"; nok "install debhelper, dh-dkms, lintian (scripts/ensure-deps.sh, build/package/deps.log)"; finish; }
 
 # --- first contact --------------------------------------------------------
 # "make" in a fresh copy of the tree, with what it needs missing: it must
@@ -322,7 +325,8 @@ suite_checks() {
 		grep -vE '^(var/lib/dpkg/|var/lib/apt/|var/log/|var/cache/(apt|debconf|ldconfig)/|var/lib/dkms/mok\.(key|pub)$|etc/ld\.so\.cache$|lib/modules/[^/]+/modules\.[a-z.]+$|usr/lib/modules/[^/]+/modules\.[a-z.]+$)' | sort)
 	t=$(cd "$UPPER" && grep -lsE 'updates/dkms/|[[:space:]](dm_io|dm_iomirror|dm_ioexample)$' \
 		lib/modules/*/modules.* usr/lib/modules/*/modules.* 2>/dev/null)
-	if [ -z "$left" ] && [ -z "$t" ] && ! ovl_run dpkg-query -W -f='${Status}\n' dm-io-dkms 2>/dev/null | grep -q installed; then
+	v=$(ovl_run dpkg-query -W -f='${Status}' dm-io-dkms 2>/dev/null)
+	if [ -z "$left" ] && [ -z "$t" ] && [ "$v" != "install ok installed" ]; then
 		ok "$suite: after the purge nothing is left (no /usr/src/dm-io-$VER, /var/lib/dkms/dm-io, module or depmod entry)"
 	else
 		printf '%s\n' $left $t | head -20 | sed 's/^/    left: /'
@@ -366,7 +370,7 @@ qemu_checks() {
 	rc=$(grep -c '^not ok ' "$g/guest.tap" 2>/dev/null)
 	v=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$g/guest.tap" 2>/dev/null | head -1)
 	check "qemu: guest checks: $t passed, $rc failed, $(grep '^ok ' "$g/guest.tap" 2>/dev/null | grep -ic '# *skip') skipped, of a plan of ${v:-?}" \
-		[ "${rc:-1}" = 0 ] -a "${t:-0}" -gt 0 -a "$(grep -cE '^(not )?ok ' "$g/guest.tap" 2>/dev/null)" = "${v:-x}"
+		[ "${rc:-1}" = 0 -a "${t:-0}" -gt 0 -a "$(grep -cE '^(not )?ok ' "$g/guest.tap" 2>/dev/null)" = "${v:-x}" ]
 	for t in "$QEMU_TREE"/tests/selftests/*.sh; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t" .sh)
