@@ -4,8 +4,14 @@
 # KDIR=/path/to/kernel/build builds against another (add ARCH=um for a
 # User-Mode Linux build directory).
 
+KDIR_ORIGIN := $(origin KDIR)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
+
+# Before kbuild: the build tree, the kernel's C compiler and the matching
+# C++ compiler, each missing one named with the command that provides it
+# (scripts/build-env.sh).
+BUILD_ENV = ./scripts/build-env.sh "$(KDIR)" "$(KDIR_ORIGIN)" "$(CC)" "$(origin CC)" "$(KCXX)"
 
 # The kernel series the test suite builds and boots (scripts/lib.sh): 6.1
 # (the default) or 6.12, e.g. "make check KVER=6.12"; 7.3 for the base UML
@@ -15,7 +21,10 @@ export KVER
 
 all: modules
 
-modules:
+build-env:
+	@$(BUILD_ENV)
+
+modules: build-env
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
 # The targets built on dm-io (targets/), linked against its Module.symvers.
@@ -39,11 +48,20 @@ install: targets
 	$(MAKE) -C $(KDIR) M=$(PWD)/targets modules_install
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(PWD) clean
-	$(MAKE) -C $(KDIR) M=$(PWD)/targets clean
-	$(MAKE) -C $(KDIR) M=$(PWD)/tests/kunit clean
-	$(MAKE) -C $(KDIR) M=$(PWD)/tests/stress clean
+	@if [ -f "$(KDIR)/Makefile" ]; then \
+		for d in . targets tests/kunit tests/stress; do \
+			$(MAKE) -C $(KDIR) M=$(PWD)/$$d clean || exit 1; \
+		done; \
+	else \
+		echo "clean: no kernel build tree at $(KDIR) (KDIR=...): kbuild's products stay"; \
+	fi
 	rm -rf build
+
+# The Debian package dm-io-dkms (debian/, scripts/deb.sh): the sources in
+# /usr/src/dm-io-<version>/, built by DKMS for every kernel with headers;
+# writes build/deb/dm-io-dkms_<version>_all.deb and checks it with lintian.
+deb:
+	./scripts/deb.sh
 
 # The whole test suite: installs what it needs, builds (or reuses) the UML
 # test kernel, builds the modules for it and for Debian's x86-64 headers,
@@ -94,6 +112,7 @@ format:
 
 
 help:
+	@echo "make deb                    the Debian package dm-io-dkms (build/deb/dm-io-dkms_$$(cat VERSION)_all.deb), lintian-checked"
 	@echo "make [KDIR=dir] [ARCH=um]   build dm-io.ko (default: the running kernel)"
 	@echo "make targets                build the dm targets built on dm-io (dm-iomirror.ko)"
 	@echo "make tests                  build the targets, the KUnit test module and the stress module as well"
@@ -110,4 +129,4 @@ help:
 	@echo "make format                 reformat the C and C++ sources with clang-format"
 	@echo "make clean                  remove build products"
 
-.PHONY: all modules targets stress tests install clean check check-uml check-debug check-qemu demo bench bench-ab lint format help
+.PHONY: all build-env deb modules targets stress tests install clean check check-uml check-debug check-qemu demo bench bench-ab lint format help

@@ -724,3 +724,4 @@ module_exit(dmio_exit);
 MODULE_DESCRIPTION("dm-io: synchronous and asynchronous block I/O for device-mapper targets");
 MODULE_AUTHOR("The dm-io developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(DMIO_VERSION);

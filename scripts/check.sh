@@ -17,6 +17,10 @@
 #            for 6.1 cross-builds it for arm64 with 4 KiB and 64 KiB pages
 #            (ARM64_BUILDS, scripts/arm64-kernel.sh: no warnings, no
 #            symbol the kernel does not export, such as libgcc helpers).
+#            For 6.1 also tests/package/check-package.sh: make deb, lintian,
+#            the dm-io-dkms package installed, used by the example consumer
+#            and purged in clean bookworm and trixie chroots (with the qemu@6.1 leg,
+#            its modules booted in Debian's kernel too).
 #   --debug  the sanitizer leg ("make check-debug"): a second UML kernel from
 #            tests/uml/uml.config + tests/uml/debug.config (KASAN generic +
 #            KASAN_VMALLOC, PROVE_LOCKING, kmemleak, DEBUG_OBJECTS, DEBUG_LIST,
@@ -343,11 +347,12 @@ dkms_check() {
 	local logdir=$1 t=$DMIO_ROOT/build/dkms$SUF ver kr mods
 	[ "$X86_OK" = 1 ] || return 0
 	kr=$X86_ABI-amd64
-	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DMIO_ROOT/dkms.conf")
+	ver=$(cat "$DMIO_ROOT/VERSION")	# dkms.conf has #MODULE_VERSION#, as for dh_dkms
 	rm -rf "$t"
 	mkdir -p "$t/tree" "$t/src"
 	step "dkms: add + build dm-io/$ver for $kr in $(rel "$t") (log: $(rel "$logdir")/dkms.log)"
-	if stage_sources "$t/src/dm-io-$ver" && {
+	if stage_sources "$t/src/dm-io-$ver" &&
+		sed -i "s/#MODULE_VERSION#/$ver/" "$t/src/dm-io-$ver/dkms.conf" && {
 		dkms add --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" &&
 			dkms build --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" -k "$kr"
 	} >"$logdir/dkms.log" 2>&1; then
@@ -362,6 +367,24 @@ dkms_check() {
 		cat "$t/tree/dm-io/$ver/build/make.log" >>"$logdir/dkms.log" 2>/dev/null
 		host_fail "dkms build of dm-io/$ver against linux-headers-$kr (log: $(rel "$logdir")/dkms.log)"
 	fi
+}
+
+# package_checks LOGDIR: tests/package/check-package.sh, one host check per
+# TAP line: make deb, lintian, the package in clean bookworm and trixie
+# chroots (and,
+# with the qemu@6.1 leg, its modules booted in Debian's kernel).
+package_checks() {
+	local log=$1/package.log line
+	step "package: tests/package/check-package.sh $(has_leg qemu@6.1 && echo --qemu) (log: $(rel "$log"))"
+	"$DMIO_ROOT/tests/package/check-package.sh" $(has_leg qemu@6.1 && echo --qemu) bookworm trixie >"$log" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "[0-9]*"# SKIP"*) line=${line#* - }; host_skip "package: ${line%% # SKIP*}" ;;
+		"ok "[0-9]*) host_ok "package: ${line#* - }" ;;
+		"not ok "[0-9]*) host_fail "package: ${line#* - } ($(rel "$log"))" ;;
+		esac
+	done <"$log"
+	grep -qE '^[0-9]+ passed, 0 failed$' "$log" || host_fail "package: check-package.sh did not end with 0 failed ($(rel "$log"))"
 }
 
 # --- parsing a guest's results --------------------------------------------------
@@ -674,6 +697,7 @@ leg_uml() {
 		if [ -n "$(x86_hdr_meta)" ]; then
 			x86_build "$out"
 			dkms_check "$out"
+			[ "$DMIO_KVER" != 6.1 ] || package_checks "$out"
 		else
 			host_skip "x86-64 build and dkms: no x86-64 headers of $DMIO_KVER for bookworm"
 		fi

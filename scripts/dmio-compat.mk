@@ -14,6 +14,16 @@
 # tree: Debian's linux-headers-*-common for the distro headers, the source
 # tree of an O= build for the UML kernels.
 
+# DMIO_VERSION: the release, from the VERSION file at the top of the tree,
+# the one place it is kept (modinfo's "version" of every module, the DKMS
+# version and the Debian package's, debian/rules).  Read before any include
+# below changes $(MAKEFILE_LIST).
+dmio-version-file := $(dir $(lastword $(MAKEFILE_LIST)))../VERSION
+dmio-version := $(strip $(shell cat $(dmio-version-file) 2>/dev/null))
+ifeq ($(dmio-version),)
+$(error dm-io: cannot read the release from $(dmio-version-file))
+endif
+
 dmio-blkdev-h := $(srctree)/include/linux/blkdev.h
 ifeq ($(wildcard $(dmio-blkdev-h)),)
 $(error dm-io: $(dmio-blkdev-h) not found: cannot tell which block-layer API the kernel has)
@@ -61,3 +71,4 @@ dmio-compat-flags := -DDMIO_COMPAT_DETECTED \
 dmio-page-shift := $(or $(CONFIG_PAGE_SHIFT),$(CONFIG_ARM64_PAGE_SHIFT), \
 	$(CONFIG_PPC_PAGE_SHIFT),$(if $(filter x86 um,$(SRCARCH)),12))
 dmio-compat-flags += $(if $(dmio-page-shift),-DDMIO_PAGE_SHIFT=$(dmio-page-shift))
+dmio-compat-flags += -DDMIO_VERSION='"$(dmio-version)"'

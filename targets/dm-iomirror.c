@@ -719,3 +719,4 @@ module_exit(iom_exit);
 MODULE_DESCRIPTION(DM_NAME " mirror target built on dm-io");
 MODULE_AUTHOR("The dm-io developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(DMIO_VERSION);
