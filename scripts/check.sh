@@ -339,7 +339,7 @@ X86_DONE=0
 X86_OK=0
 X86_ABI=
 x86_build() {
-	local logdir=$1 warnings ksyms s suite
+	local logdir=$1 warnings ksyms s suite rc
 	[ "$X86_DONE" = 0 ] || return 0
 	X86_DONE=1
 	suite=$(x86_chroot)
@@ -357,8 +357,12 @@ x86_build() {
 		host_fail "x86-64 build: cannot find the headers of $(x86_hdr_meta)${suite:+linux-headers-$DMIO_KVER.*-amd64 in the $suite chroot} (got '${X86_ABI:-nothing}')"
 		return 0
 	fi
-	if ! BUILD_RUN=(x86_run) BUILD_TESTS_KO='' build "x86-64${suite:+ in $suite}" "$STAGE_X86" \
-		"$logdir/build-x86_64.log" modules KDIR="$KDIR_X86"; then
+	BUILD_RUN=(x86_run)
+	BUILD_TESTS_KO='' build "x86-64${suite:+ in $suite}" "$STAGE_X86" \
+		"$logdir/build-x86_64.log" modules KDIR="$KDIR_X86"
+	rc=$?
+	BUILD_RUN=()
+	if [ "$rc" != 0 ]; then
 		show_tail "$logdir/build-x86_64.log"
 		host_fail "x86-64 build of dm-io.ko against linux-headers-$X86_ABI-amd64 (log: $(rel "$logdir")/build-x86_64.log)"
 		return 0
