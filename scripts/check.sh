@@ -3,47 +3,59 @@
 #
 # check.sh - the whole test suite ("make check"), as root on Debian bookworm.
 #
-# usage: [KVER=6.1|6.12|7.3] check.sh [--uml] [--debug] [--qemu] [--all]
+# usage: [KVER=6.1|6.12|7.3|newest] check.sh [--uml] [--debug] [--qemu] [--all] [-n]
+#        check.sh --matrix [-n] | --list
 #
-# It runs one or more legs; each leg is one test kernel of the series KVER
-# selects (scripts/lib.sh: 6.1 by default, or 6.12, each from Debian
-# bookworm's linux-source-<series>, linux-headers and linux-image; or 7.3,
-# base UML leg only, from trixie-backports' linux-source-7.3):
+# It runs legs: each leg is one kind of test (a test kernel, a vehicle) on
+# one kernel series, KIND@SERIES.  The legs are the rows of LEG_TABLE below
+# (series, kind, whether "make check" runs it, extra builds, what runs);
+# each kind is one function, leg_KIND.  "check.sh --list" prints the table.
+# The series (scripts/lib.sh): 6.1 and 6.12 from Debian bookworm
+# (linux-source-<series>, linux-headers, linux-image); 7.3 from
+# trixie-backports (the source fetched into the cache; the x86-64 headers
+# and the image used inside a cached trixie chroot, lib.sh x86_chroot:
+# they need trixie's gcc-14 and glibc); KVER=newest: the newest
+# linux-source-<series> Debian serves in sid or a backports suite.
 #
-#   --uml    the base leg ("make check-uml"): a UML kernel from
-#            tests/uml/uml.config (+ tests/uml/uml-6.12.config for 6.12).
-#            Also builds dm-io.ko for Debian's x86-64 headers of the series
-#            (no compiler warnings, the 15 API exports; none for 7.3), and
-#            for 6.1 cross-builds it for arm64 with 4 KiB and 64 KiB pages
-#            (ARM64_BUILDS, scripts/arm64-kernel.sh: no warnings, no
-#            symbol the kernel does not export, such as libgcc helpers).
-#            For 6.1 also tests/package/check-package.sh: make deb, lintian,
-#            the dm-io-dkms package installed, used by the example consumer
-#            and purged in clean bookworm and trixie chroots (with the qemu@6.1 leg,
-#            its modules booted in Debian's kernel too).
-#   --debug  the sanitizer leg ("make check-debug"): a second UML kernel from
-#            tests/uml/uml.config + tests/uml/debug.config (KASAN generic +
-#            KASAN_VMALLOC, PROVE_LOCKING, kmemleak, DEBUG_OBJECTS, DEBUG_LIST,
-#            DEBUG_VM, SLUB_DEBUG, UBSAN), the modules rebuilt against it with
-#            UBSAN_SANITIZE=y in build/uml-debug/, booted with kasan_multi_shot;
-#            after the tests and the rmmods a kmemleak scan.  Any kernel
-#            report, any unreferenced object is a failure.
-#   --qemu   the distro leg ("make check-qemu"): Debian's stock SMP kernel
-#            (the linux-image matching the installed linux-headers-amd64, or
-#            linux-headers-6.12-amd64 for KVER=6.12)
-#            under qemu-system-x86_64 -smp 2 (TCG), with dm-io.ko and
-#            dm-iomirror.ko built against those headers; the same guest
-#            script and selftests (no KUnit: that kernel has none).
-#   --all    all three.
+# The kinds:
+#   uml    the base leg ("make check-uml"): a UML kernel from
+#          tests/uml/uml.config (+ tests/uml/uml-<series>.config, the
+#          nearest not above the series: scripts/uml-kernel.sh), KUnit and
+#          the kselftests; the modules built with W=1 (no warnings).  Its
+#          extra builds (table): x86 = dm-io.ko for Debian's x86-64 headers
+#          of the series (no compiler warnings, the 15 API exports), dkms =
+#          "dkms build" against them, arm64 = cross builds for arm64 with
+#          4 KiB and 64 KiB pages (ARM64_BUILDS, scripts/arm64-kernel.sh: no
+#          warnings, no symbol the kernel does not export, such as libgcc
+#          helpers), pkg = tests/package/check-package.sh (make deb,
+#          lintian, the dm-io-dkms package installed, used by the example
+#          consumer and purged in clean bookworm and trixie chroots; under
+#          "make check-all" its modules also booted in Debian's kernel).
+#   debug  the sanitizer leg ("make check-debug"): a second UML kernel from
+#          tests/uml/uml.config + tests/uml/debug.config (KASAN generic +
+#          KASAN_VMALLOC, PROVE_LOCKING, kmemleak, DEBUG_OBJECTS, DEBUG_LIST,
+#          DEBUG_VM, SLUB_DEBUG, UBSAN; + debug-<series>.config, e.g.
+#          DEBUG_ATOMIC_SLEEP on 7.3), the modules rebuilt against it with
+#          UBSAN_SANITIZE=y in build/uml-debug/, booted with
+#          kasan_multi_shot; after the tests and the rmmods a kmemleak scan.
+#          Any kernel report, any unreferenced object is a failure.
+#   qemu   the distro leg ("make check-qemu"): Debian's stock SMP kernel
+#          of the series (the linux-image matching the x86-64 headers)
+#          under qemu-system-x86_64 -smp 2 (TCG), with dm-io.ko and
+#          dm-iomirror.ko built against those headers; the same guest
+#          script and selftests (no KUnit: that kernel has none).
 #
-# Without an option: $DMIO_CHECK_LEGS if set (e.g. "uml qemu uml@6.12": a
-# leg name, optionally @<series>); else, with KVER given, all three legs of
-# that series; else ("make check", what CI runs) $DEFAULT_LEGS below: the
-# three 6.1 legs, then the 6.12 base UML leg (with its x86-64 build against
-# the 6.12 headers) and the 6.12 QEMU leg.  Legs of one series run together.
+# Which legs: --uml, --debug, --qemu (that kind on the series KVER selects,
+# 6.1 by default), --all (the three); else $DMIO_CHECK_LEGS if set (e.g.
+# "uml qemu@7.3 debug@6.12": KIND, optionally @SERIES); else --matrix:
+# every row ("make check-all"); else with KVER=newest its UML legs (uml,
+# debug; a series without a row runs a kind with no extra builds); else
+# with KVER given every row of that series; else ("make check", what CI
+# runs) the rows marked ci.  Legs of one series run together, in table
+# order.  -n (--dry-run): print the legs that would run, and stop.
 #
 # Results go to build/check/, build/check-debug/, build/check-qemu/ for 6.1
-# and to the same names with -6.12 appended for 6.12.
+# and to the same names with -<series> appended for the others.
 #
 # Each UML leg: (1) install what is missing (scripts/ensure-deps.sh), build
 # or reuse the cached test kernel (scripts/uml-kernel.sh); (2) build dm-io.ko,
@@ -62,7 +74,7 @@
 #
 # Environment: DMIO_CHECK_LEGS (see above), DMIO_UML_TIMEOUT,
 # DMIO_UML_DEBUG_TIMEOUT, DMIO_QEMU_TIMEOUT (seconds before a guest is
-# killed: 900, 1200, 900; a deadlock ends a guest sooner, through
+# killed: 2400, 3000, 2400, room for a loaded host; a deadlock ends a guest sooner, through
 # hung_task_panic), DMIO_SELFTEST_TIMEOUT (per selftest inside the guest),
 # DMIO_REPORT_ALLOW (extended regex of console lines not to count as kernel
 # reports), DMIO_CACHE (see lib.sh).
@@ -71,52 +83,121 @@ set -uo pipefail
 KVER_GIVEN=${KVER:-}
 . "$(dirname "$0")/lib.sh"
 cd "$DMIO_ROOT" || exit 1
-DEFAULT_LEGS="uml@6.1 debug@6.1 qemu@6.1 uml@6.12 qemu@6.12"
+
+# LEG_TABLE: the legs, one row each: the kernel series; the kind (the
+# function leg_KIND runs it); "ci" when "make check" runs it ("-": only
+# "make check-all" and the selections above); the extra builds of the leg,
+# comma-separated ("-": none; see the kinds above); the rest of the line
+# says what runs (check.sh --list).  "make check" (.ci/run) must stay well
+# under 90 minutes from a cold cache on 2 cores: a UML kernel build is 8-10
+# minutes there, so it builds four (6.1 base and sanitizer, 6.12 and 7.3
+# base) and boots both Debian images that need no compiler of their own
+# beyond the host's or the cached trixie chroot's.
+# A new kind of leg is one row here and one function leg_KIND below.
+LEG_TABLE='
+# series kind  ci extras          what runs
+6.1      uml   ci x86,dkms,arm64,pkg UML 6.1: KUnit + kselftests; x86-64 6.1 headers build + dkms; arm64 4k/64k cross builds; the Debian package
+6.1      qemu  ci -               Debian 6.1 image under QEMU/TCG -smp 2: kselftests
+6.1      debug ci -               UML 6.1 sanitizer kernel (KASAN, lockdep, kmemleak, UBSAN): KUnit + kselftests
+6.12     uml   ci x86,dkms        UML 6.12: KUnit + kselftests; x86-64 6.12 headers build + dkms
+6.12     qemu  -  -               Debian 6.12 image under QEMU/TCG -smp 2: kselftests
+6.12     debug -  -               UML 6.12 sanitizer kernel: KUnit + kselftests
+7.3      uml   ci x86,dkms        UML 7.3: KUnit + kselftests; x86-64 7.3 headers build + dkms (trixie chroot)
+7.3      qemu  ci -               Debian 7.3 image (trixie-backports) under QEMU/TCG -smp 2: kselftests
+7.3      debug -  -               UML 7.3 sanitizer kernel (+ DEBUG_ATOMIC_SLEEP): KUnit + kselftests
+'
+T_SERIES=() T_KIND=() T_CI=() T_EXTRA=() T_WHAT=()
+while read -r ts tk tc tx tw; do
+	case $ts in "" | "#"*) continue ;; esac
+	T_SERIES+=("$ts") T_KIND+=("$tk") T_CI+=("$tc") T_EXTRA+=("$tx") T_WHAT+=("$tw")
+done <<<"$LEG_TABLE"
 
 # Nothing from a calling make or the user's shell may leak into the builds.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS ARCH CROSS_COMPILE \
 	KBUILD_OUTPUT KBUILD_EXTRA_SYMBOLS KBUILD_EXTMOD KDIR O M UBSAN_SANITIZE
 export LC_ALL=C
 
+# table_legs [ci|SERIES]: the legs (KIND@SERIES) of every row, of the rows
+# marked ci, or of the rows of one series.
+table_legs() {
+	local i
+	for i in "${!T_SERIES[@]}"; do
+		case ${1:-} in
+		"" | "${T_SERIES[$i]}") ;;
+		ci) [ "${T_CI[$i]}" = ci ] || continue ;;
+		*) continue ;;
+		esac
+		echo "${T_KIND[$i]}@${T_SERIES[$i]}"
+	done
+}
+
 LEGS=()
+MATRIX=0	# 1: --matrix ("make check-all")
 for a in "$@"; do
 	case $a in
 	--uml) LEGS+=("uml@$DMIO_KVER") ;;
 	--debug) LEGS+=("debug@$DMIO_KVER") ;;
 	--qemu) LEGS+=("qemu@$DMIO_KVER") ;;
 	--all) LEGS+=("uml@$DMIO_KVER" "debug@$DMIO_KVER" "qemu@$DMIO_KVER") ;;
+	--matrix) mapfile -t -O "${#LEGS[@]}" LEGS < <(table_legs); MATRIX=1 ;;
+	-n | --dry-run) DRY_RUN=1 ;;
+	--list)
+		printf '%-11s %-3s %-15s %s\n' leg ci extras "what runs"
+		for i in "${!T_SERIES[@]}"; do
+			printf '%-11s %-3s %-15s %s\n' "${T_KIND[$i]}@${T_SERIES[$i]}" "${T_CI[$i]}" "${T_EXTRA[$i]}" "${T_WHAT[$i]}"
+		done
+		exit 0 ;;
 	-h | --help)
 		sed -n '4,/^$/s/^# \{0,1\}//p' "$0"
 		exit 0 ;;
-	*) die "unknown option '$a' (usage: $0 [--uml] [--debug] [--qemu] [--all])" ;;
+	*) die "unknown option '$a' (usage: $0 [--uml] [--debug] [--qemu] [--all] [--matrix] [--list] [-n])" ;;
 	esac
 done
 if [ ${#LEGS[@]} -eq 0 ]; then
 	if [ -n "${DMIO_CHECK_LEGS:-}" ]; then
 		read -r -a LEGS <<<"$DMIO_CHECK_LEGS"
+	elif [ "$KVER_GIVEN" = newest ]; then
+		LEGS=("uml@$DMIO_KVER" "debug@$DMIO_KVER")
 	elif [ -n "$KVER_GIVEN" ]; then
-		LEGS=("uml@$DMIO_KVER" "debug@$DMIO_KVER" "qemu@$DMIO_KVER")
+		mapfile -t LEGS < <(table_legs "$DMIO_KVER")
 	else
-		read -r -a LEGS <<<"$DEFAULT_LEGS"
+		mapfile -t LEGS < <(table_legs ci)
 	fi
 fi
-# Every leg as NAME@SERIES; the series in the order they first appear.
+[ ${#LEGS[@]} -gt 0 ] || die "no legs to run (KVER=$DMIO_KVER has no row in LEG_TABLE)"
+# Every leg as KIND@SERIES; the series in the order they first appear; a
+# leg without a row (KVER=newest's series, for instance) gets one with no
+# extra builds.
 KVERS=()
 for i in "${!LEGS[@]}"; do
 	l=${LEGS[$i]}
 	[[ $l == *@* ]] || l+="@$DMIO_KVER"
 	LEGS[$i]=$l
-	case ${l%@*} in uml | debug | qemu) ;; *) die "unknown leg '${l%@*}' in DMIO_CHECK_LEGS" ;; esac
-	case ${l#*@} in 6.1 | 6.12 | 7.3) ;; *) die "unknown kernel series '${l#*@}' in DMIO_CHECK_LEGS (6.1, 6.12 or 7.3)" ;; esac
-	[[ $l != *@7.3 || $l == uml@7.3 ]] ||
-		die "leg '$l': 7.3 has the base UML leg only (uml@7.3; no x86-64 headers or image of 7.3 for bookworm)"
+	[[ " ${T_KIND[*]} " == *" ${l%@*} "* ]] ||
+		die "unknown kind of leg '${l%@*}' in '$l' (LEG_TABLE: $(printf "%s\n" "${T_KIND[@]}" | sort -u | tr "\n" " "))"
+	case ${l#*@} in
+	"${DMIO_NEWEST:-}") ;;
+	*) [[ " ${T_SERIES[*]} " == *" ${l#*@} "* ]] ||
+		die "unknown kernel series '${l#*@}' in '$l' ($(printf '%s\n' "${T_SERIES[@]}" | uniq | tr '\n' ' ')or KVER=newest)" ;;
+	esac
 	[[ " ${KVERS[*]} " == *" ${l#*@} "* ]] || KVERS+=("${l#*@}")
+	[[ " $(table_legs | tr '\n' ' ') " == *" $l "* ]] ||
+		T_SERIES+=("${l#*@}") T_KIND+=("${l%@*}") T_CI+=(-) T_EXTRA+=(-) T_WHAT+=("(no row)")
 done
 has_leg() { [[ " ${LEGS[*]} " == *" $1 "* ]]; }
+if [ -n "${DRY_RUN:-}" ]; then
+	for k in "${KVERS[@]}"; do
+		for i in "${!T_SERIES[@]}"; do
+			[ "${T_SERIES[$i]}" = "$k" ] && has_leg "${T_KIND[$i]}@$k" || continue
+			echo "${T_KIND[$i]}@$k extras=${T_EXTRA[$i]}"
+		done
+	done
+	exit 0
+fi
 
-UML_TIMEOUT=${DMIO_UML_TIMEOUT:-900}
-UML_DEBUG_TIMEOUT=${DMIO_UML_DEBUG_TIMEOUT:-1200}
-QEMU_TIMEOUT=${DMIO_QEMU_TIMEOUT:-900}
+UML_TIMEOUT=${DMIO_UML_TIMEOUT:-2400}
+UML_DEBUG_TIMEOUT=${DMIO_UML_DEBUG_TIMEOUT:-3000}
+QEMU_TIMEOUT=${DMIO_QEMU_TIMEOUT:-2400}
 API_SYMS=(dm_io_get dm_io_put dm_io_sync dm_io_async dm_io_sync_bvec
 	  dm_io_async_bvec dm_io_sync_vm dm_io_async_vm
 	  dm_io_submit dm_io_user_create dm_io_user_destroy dm_io_user_stats
@@ -234,7 +315,8 @@ lint_checks
 
 # --- builds in staging copies -------------------------------------------------
 # build NAME DEST LOG TARGET MAKE-ARGS...: stage_sources (lib.sh) + make
-# TARGET; 0 on success
+# TARGET (run through BUILD_RUN, e.g. x86_run); 0 on success
+BUILD_RUN=()
 build() {
 	local name=$1 dest=$2 log=$3 target=$4 t0 ko
 	shift 4
@@ -244,7 +326,7 @@ build() {
 		echo "cannot copy the sources to $dest" >"$log"
 		return 1
 	fi
-	make -C "$dest" -j"$(nproc)" "$@" "$target" >"$log" 2>&1 || return 1
+	"${BUILD_RUN[@]}" make -C "$dest" -j"$(nproc)" "$@" "$target" >"$log" 2>&1 || return 1
 	for ko in dm-io.ko ${BUILD_TESTS_KO:+tests/kunit/dm-io-test.ko}; do
 		if [ ! -f "$dest/$ko" ]; then
 			echo "make succeeded but $ko is missing" >>"$log"
@@ -254,28 +336,44 @@ build() {
 	step "build ($name): done in $(($(date +%s) - t0)) s"
 }
 
-# x86_build LOGDIR: dm-io.ko for Debian's x86-64 headers (once per run), in
-# build/x86_64/.  Sets X86_OK=1 on success and X86_ABI.
+# x86_build LOGDIR: dm-io.ko for Debian's x86-64 headers of the series
+# (once per series), in build/x86_64[-<series>]/: on the host, or for a
+# series with an x86_chroot (lib.sh) inside it, made or updated first.
+# Sets X86_OK=1 on success, X86_ABI and KDIR_X86 (the path x86_run sees).
 X86_DONE=0
 X86_OK=0
 X86_ABI=
 x86_build() {
-	local logdir=$1 warnings ksyms s
+	local logdir=$1 warnings ksyms s suite rc
 	[ "$X86_DONE" = 0 ] || return 0
 	X86_DONE=1
+	suite=$(x86_chroot)
+	if [ -n "$suite" ]; then
+		step "x86-64: the $suite chroot with ${X86_CHROOT_PKGS[*]} and linux-headers-$DMIO_KVER.*-amd64 (log: $(rel "$logdir")/chroot.log)"
+		if ! x86_chroot_prepare >"$logdir/chroot.log" 2>&1; then
+			show_tail "$logdir/chroot.log"
+			host_fail "x86-64 build: the $suite chroot with the $DMIO_KVER headers (log: $(rel "$logdir")/chroot.log)"
+			return 0
+		fi
+	fi
 	X86_ABI=$(x86_abi)
 	KDIR_X86=/usr/src/linux-headers-$X86_ABI-amd64
-	if [ -z "$X86_ABI" ] || [ ! -d "$KDIR_X86" ]; then
-		host_fail "x86-64 build: cannot find the headers of $(x86_hdr_meta) (got '${X86_ABI:-nothing}')"
+	if [ -z "$X86_ABI" ] || [ ! -d "$(x86_root)$KDIR_X86" ]; then
+		host_fail "x86-64 build: cannot find the headers of $(x86_hdr_meta)${suite:+linux-headers-$DMIO_KVER.*-amd64 in the $suite chroot} (got '${X86_ABI:-nothing}')"
 		return 0
 	fi
-	if ! BUILD_TESTS_KO='' build x86-64 "$STAGE_X86" "$logdir/build-x86_64.log" modules KDIR="$KDIR_X86"; then
+	BUILD_RUN=(x86_run)
+	BUILD_TESTS_KO='' build "x86-64${suite:+ in $suite}" "$STAGE_X86" \
+		"$logdir/build-x86_64.log" modules KDIR="$KDIR_X86"
+	rc=$?
+	BUILD_RUN=()
+	if [ "$rc" != 0 ]; then
 		show_tail "$logdir/build-x86_64.log"
 		host_fail "x86-64 build of dm-io.ko against linux-headers-$X86_ABI-amd64 (log: $(rel "$logdir")/build-x86_64.log)"
 		return 0
 	fi
 	X86_OK=1
-	host_ok "x86-64 build of dm-io.ko against linux-headers-$X86_ABI-amd64"
+	host_ok "x86-64 build of dm-io.ko against linux-headers-$X86_ABI-amd64${suite:+ (in the $suite chroot, $(x86_run gcc-14 --version 2>/dev/null | head -1))}"
 	warnings=$(grep -in 'warning:' "$logdir/build-x86_64.log" | grep -v 'Skipping BTF generation')
 	if [ -z "$warnings" ]; then
 		host_ok "x86-64 build without warnings"
@@ -295,9 +393,10 @@ x86_build() {
 	done
 }
 
-# ARM64_BUILDS: the arm64 trees dm-io.ko is cross-built against in the 6.1
-# base leg (scripts/arm64-kernel.sh PAGES: linux-source-6.1, defconfig,
-# modules_prepare, cached): the page sizes the engine must work with.
+# ARM64_BUILDS: the arm64 trees dm-io.ko is cross-built against in a leg
+# with the arm64 extra (scripts/arm64-kernel.sh PAGES: linux-source of the
+# series, defconfig, modules_prepare, cached): the page sizes the engine
+# must work with.
 ARM64_BUILDS=(4k 64k)
 
 # arm64_builds LOGDIR: dm-io.ko for each of ARM64_BUILDS, in build/arm64-*/.
@@ -341,8 +440,9 @@ arm64_builds() {
 }
 
 # dkms_check LOGDIR: "dkms add" + "dkms build" of dkms.conf against the
-# series' x86-64 headers, in a private DKMS tree (--dkmstree/--sourcetree:
-# /var/lib/dkms and /lib/modules stay untouched); both modules must come out.
+# series' x86-64 headers (where x86_build built: host or chroot), in a
+# private DKMS tree (--dkmstree/--sourcetree: /var/lib/dkms and
+# /lib/modules stay untouched); both modules must come out.
 dkms_check() {
 	local logdir=$1 t=$DMIO_ROOT/build/dkms$SUF ver kr mods
 	[ "$X86_OK" = 1 ] || return 0
@@ -353,8 +453,8 @@ dkms_check() {
 	step "dkms: add + build dm-io/$ver for $kr in $(rel "$t") (log: $(rel "$logdir")/dkms.log)"
 	if stage_sources "$t/src/dm-io-$ver" &&
 		sed -i "s/#MODULE_VERSION#/$ver/" "$t/src/dm-io-$ver/dkms.conf" && {
-		dkms add --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" &&
-			dkms build --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" -k "$kr"
+		x86_run dkms add --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" &&
+			x86_run dkms build --dkmstree "$t/tree" --sourcetree "$t/src" -m dm-io -v "$ver" -k "$kr"
 	} >"$logdir/dkms.log" 2>&1; then
 		mods=$(find "$t/tree/dm-io/$ver/$kr" -name 'dm-io*.ko*' -printf '%f ' 2>/dev/null)
 	else
@@ -371,12 +471,12 @@ dkms_check() {
 
 # package_checks LOGDIR: tests/package/check-package.sh, one host check per
 # TAP line: make deb, lintian, the package in clean bookworm and trixie
-# chroots (and,
-# with the qemu@6.1 leg, its modules booted in Debian's kernel).
+# chroots (and, in "make check-all", its modules booted in Debian's kernel).
 package_checks() {
-	local log=$1/package.log line
-	step "package: tests/package/check-package.sh $(has_leg qemu@6.1 && echo --qemu) (log: $(rel "$log"))"
-	"$DMIO_ROOT/tests/package/check-package.sh" $(has_leg qemu@6.1 && echo --qemu) bookworm trixie >"$log" 2>&1
+	local log=$1/package.log line opts=(bookworm trixie)
+	[ "$MATRIX" = 0 ] || opts=(--qemu "${opts[@]}")
+	step "package: tests/package/check-package.sh ${opts[*]} (log: $(rel "$log"))"
+	"$DMIO_ROOT/tests/package/check-package.sh" "${opts[@]}" >"$log" 2>&1
 	while IFS= read -r line; do
 		case $line in
 		"ok "[0-9]*"# SKIP"*) line=${line#* - }; host_skip "package: ${line%% # SKIP*}" ;;
@@ -622,9 +722,24 @@ leg_end() {
 	LEG_TAG=
 }
 
-# --- UML legs ---------------------------------------------------------------
-# leg_uml base|debug
-leg_uml() {
+# --- the kinds of leg: leg_KIND (a row of LEG_TABLE names KIND) -------------
+# Each runs one leg of the series use_kver switched to (DMIO_KVER, SUF,
+# STAGE_X86), adds its host checks and its guest's results to the counts,
+# and says where its logs are in LEG_LOGS.  LEG_EXTRA holds the row's extra
+# builds; has_extra NAME tests one.
+has_extra() { [[ ,$LEG_EXTRA, == *,$1,* ]]; }
+
+# leg_uml: the base UML kernel; leg_debug: the sanitizer UML kernel.
+leg_uml() { uml_leg base; }
+leg_debug() { uml_leg debug; }
+
+# leg_qemu: Debian's image of the series under QEMU (below).
+
+# (The next kind of leg, e.g. a test of the Debian package in a chroot,
+# goes here: leg_KIND, and its rows in LEG_TABLE.)
+
+# uml_leg base|debug
+uml_leg() {
 	local kind=$1 out stage frags=() kparams=() makeextra=() timeout B rc t0 sym bad ko undef lab=UML warnings
 	if [ "$kind" = base ]; then
 		out=$DMIO_ROOT/build/check$SUF
@@ -644,6 +759,7 @@ leg_uml() {
 		lab="UML debug"
 	fi
 	lab+=" $DMIO_KVER"
+	LEG_LOGS=$(rel "$out")/
 	rm -rf "$out"
 	mkdir -p "$out/guest"
 
@@ -694,14 +810,16 @@ leg_uml() {
 			printf '%s\n' "$warnings" | head -20 | sed 's/^/    /'
 			host_fail "UML build with W=1 without warnings ($(printf '%s\n' "$warnings" | wc -l) warning lines, log: $(rel "$out")/build-uml.log)"
 		fi
-		if [ -n "$(x86_hdr_meta)" ]; then
+		if ! has_extra x86; then
+			:
+		elif x86_available; then
 			x86_build "$out"
-			dkms_check "$out"
-			[ "$DMIO_KVER" != 6.1 ] || package_checks "$out"
+			! has_extra dkms || dkms_check "$out"
 		else
-			host_skip "x86-64 build and dkms: no x86-64 headers of $DMIO_KVER for bookworm"
+			host_skip "x86-64 build and dkms: no x86-64 headers of $DMIO_KVER (lib.sh x86_hdr_meta, x86_chroot)"
 		fi
-		[ "$DMIO_KVER" != 6.1 ] || arm64_builds "$out"
+		! has_extra arm64 || arm64_builds "$out"
+		! has_extra pkg || package_checks "$out"
 	fi
 
 	step "$lab: booting $B/linux (timeout $timeout s), console: $(rel "$out")/console.log"
@@ -725,15 +843,18 @@ leg_uml() {
 # --- QEMU leg -----------------------------------------------------------------
 leg_qemu() {
 	local out=$DMIO_ROOT/build/check-qemu$SUF img kver vermagic rc t0
+	LEG_LOGS=$(rel "$out")/
 	rm -rf "$out"
 	mkdir -p "$out/guest"
+	# The modules first: for a series built in a chroot, that also
+	# installs the headers whose image qemu-kernel.sh fetches.
+	x86_build "$out"
+	[ "$X86_OK" = 1 ] || return
 	if ! img=$("$DMIO_ROOT/scripts/qemu-kernel.sh"); then
 		host_fail "get QEMU and Debian's kernel image (scripts/qemu-kernel.sh)"
 		return
 	fi
 	kver=$(cat "$img/kver")
-	x86_build "$out"
-	[ "$X86_OK" = 1 ] || return
 	if [ "$kver" = "$X86_ABI-amd64" ]; then
 		host_ok "kernel image $kver matches linux-headers-$X86_ABI-amd64"
 	else
@@ -741,7 +862,7 @@ leg_qemu() {
 		return
 	fi
 	step "build (x86-64): make -C $(rel "$STAGE_X86") targets stress (log: $(rel "$out")/build-x86_64-targets.log)"
-	if make -C "$STAGE_X86" -j"$(nproc)" KDIR="/usr/src/linux-headers-$X86_ABI-amd64" targets stress \
+	if x86_run make -C "$STAGE_X86" -j"$(nproc)" KDIR="$KDIR_X86" targets stress \
 		>"$out/build-x86_64-targets.log" 2>&1 && [ -f "$STAGE_X86/targets/dm-iomirror.ko" ] &&
 		[ -f "$STAGE_X86/tests/stress/dm-io-stress.ko" ]; then
 		host_ok "x86-64 build of targets/dm-iomirror.ko and tests/stress/dm-io-stress.ko"
@@ -775,19 +896,29 @@ leg_qemu() {
 }
 
 # --- run the legs -----------------------------------------------------------------
-# Tags and names: "uml", "debug: ", "qemu: " for 6.1 (as before), with the
-# series for the others ("uml 6.12", "6.12: ", "debug 6.12: ").
+# Series by series, each leg in table order.  Names and tags: "uml",
+# "debug: ", "qemu: " for 6.1 (as before), with the series for the others
+# ("uml 6.12", "6.12: ", "debug 6.12: ").
 logs=
 for k in "${KVERS[@]}"; do
 	use_kver "$k" || continue
 	kt=${SUF:+ $k}
-	for leg in uml qemu debug; do
-		has_leg "$leg@$k" || continue
-		case $leg in
-		uml) leg_begin "uml$kt" "${SUF:+$k: }"; leg_uml base; logs+=" build/check$SUF/" ;;
-		debug) leg_begin "debug$kt" "debug$kt: "; leg_uml debug; logs+=" build/check-debug$SUF/" ;;
-		qemu) leg_begin "qemu$kt" "qemu$kt: "; leg_qemu; logs+=" build/check-qemu$SUF/" ;;
-		esac
+	for i in "${!T_SERIES[@]}"; do
+		[ "${T_SERIES[$i]}" = "$k" ] && has_leg "${T_KIND[$i]}@$k" || continue
+		kind=${T_KIND[$i]}
+		LEG_EXTRA=${T_EXTRA[$i]}
+		LEG_LOGS=
+		if [ "$kind" = uml ]; then
+			leg_begin "uml$kt" "${SUF:+$k: }"
+		else
+			leg_begin "$kind$kt" "$kind$kt: "
+		fi
+		if declare -F "leg_$kind" >/dev/null; then
+			"leg_$kind"
+		else
+			host_fail "leg $kind@$k: no function leg_$kind in scripts/check.sh"
+		fi
+		logs+=" ${LEG_LOGS:-?}"
 		leg_end
 	done
 done

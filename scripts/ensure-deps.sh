@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install what the build and the tests need, once (idempotent).  The kernel
 # source and the x86-64 headers are those of the series KVER selects
-# (scripts/lib.sh: 6.1 by default, or 6.12); 7.3's source is fetched from
-# trixie-backports into the cache instead (lib.sh ksrc_fetch), and it has
-# no x86-64 headers here.
+# (scripts/lib.sh: 6.1 by default, or 6.12); 7.3's source (and KVER=newest's)
+# is fetched from trixie-backports (or where it was found) into the cache
+# instead (lib.sh ksrc_fetch), and 7.3's x86-64 headers go into a trixie
+# chroot (lib.sh x86_chroot_prepare, run by scripts/check.sh), not here.
 # usage: ensure-deps.sh [PACKAGE...]  (more packages a caller needs)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -25,14 +25,63 @@ need_root() {
 # The kernel series to build and test for: KVER=6.1 (default) or 6.12, the
 # two Debian bookworm ships as linux-source-<series>, linux-headers-<series>
 # and linux-image-<series>; or 7.3, whose linux-source-7.3 comes from
-# trixie-backports (ksrc_suite: fetched into the cache, not installed; UML
-# legs only).  Everything kernel-specific (the UML kernel's source, its
-# cache directory, the x86-64 headers, the QEMU image, the results
-# directory) follows from it.
+# trixie-backports (ksrc_suite: fetched into the cache, not installed) and
+# whose x86-64 headers and image are trixie-backports' too (x86_chroot:
+# used inside a trixie chroot); or "newest": the newest linux-source-<series>
+# Debian serves in sid or a backports suite (ksrc_newest), whatever it is.
+# Everything kernel-specific (the UML kernel's source, its cache directory,
+# the x86-64 headers, the QEMU image, the results directory) follows from it.
 DMIO_KVER=${KVER:-6.1}
+
+# apt_suite SUITE ARGS...: apt-get (or, with APT=apt-cache, apt-cache) on
+# the Debian SUITE alone, through a private sources list and private apt
+# lists and cache under $DMIO_CACHE/apt/SUITE (the host's apt set-up is
+# neither read nor changed).  "apt_suite SUITE update" first.
+apt_suite() {
+	local suite=$1 d
+	shift
+	d=$DMIO_CACHE/apt/$suite
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" || return 1
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
+		>"$d/sources.list"
+	"${APT:-apt-get}" -o Dir::Etc::sourcelist="$d/sources.list" \
+		-o Dir::Etc::sourceparts=/dev/null -o Dir::State::Lists="$d/lists" \
+		-o Dir::Cache="$d/cache" "$@"
+}
+
+# NEWEST_SUITES: where ksrc_newest looks for a kernel newer than the
+# supported series (the suites that get a new kernel first).
+NEWEST_SUITES=(sid trixie-backports bookworm-backports)
+
+# ksrc_newest: "SERIES SUITE" of the newest linux-source-<series> in
+# NEWEST_SUITES (their lists updated now; the highest series, and of it the
+# suite with the highest version).  Progress on stderr.
+ksrc_newest() {
+	local suite pkgs
+	for suite in "${NEWEST_SUITES[@]}"; do
+		step "newest kernel: apt-get update of $suite (private lists in $DMIO_CACHE/apt/$suite)" >&2
+		apt_suite "$suite" update >>"$DMIO_CACHE/logs/newest.log" 2>&1 ||
+			{ echo "error: apt-get update of $suite failed, see $DMIO_CACHE/logs/newest.log" >&2; return 1; }
+		mapfile -t pkgs < <(APT=apt-cache apt_suite "$suite" pkgnames linux-source- |
+			grep -E '^linux-source-[0-9]+\.[0-9]+$')
+		[ ${#pkgs[@]} -gt 0 ] || continue
+		APT=apt-cache apt_suite "$suite" show --no-all-versions "${pkgs[@]}" 2>/dev/null |
+			awk -v s="$suite" '/^Package: / { p = $2 }
+				/^Version: / && p { sub(/^linux-source-/, "", p); print p, $2, s; p = "" }'
+	done | sort -k1,1V -k2,2V | tail -1 | awk '{ print $1, $3 }'
+}
+
+if [ "$DMIO_KVER" = newest ]; then
+	mkdir -p "$DMIO_CACHE/logs" || exit 1
+	read -r DMIO_NEWEST DMIO_KSRC_SUITE <<<"$(ksrc_newest)"
+	[ -n "$DMIO_NEWEST" ] || { echo "error: KVER=newest: no linux-source-* found in ${NEWEST_SUITES[*]}" >&2; exit 1; }
+	step "newest kernel: linux-source-$DMIO_NEWEST from $DMIO_KSRC_SUITE" >&2
+	DMIO_KVER=$DMIO_NEWEST
+	export DMIO_NEWEST DMIO_KSRC_SUITE
+fi
 case $DMIO_KVER in
-6.1 | 6.12 | 7.3) ;;
-*) echo "error: KVER=$DMIO_KVER: only 6.1, 6.12 and 7.3 are supported" >&2; exit 1 ;;
+6.1 | 6.12 | 7.3 | "${DMIO_NEWEST:-6.1}") ;;
+*) echo "error: KVER=$DMIO_KVER: only 6.1, 6.12, 7.3 and newest are supported" >&2; exit 1 ;;
 esac
 export KVER=$DMIO_KVER
 
@@ -48,30 +97,96 @@ ksrc_pkg() {
 }
 
 # ksrc_suite: the Debian suite linux-source-$KVER is fetched from when
-# bookworm does not have it (7.3: trixie-backports); empty for 6.1 and 6.12.
+# bookworm does not have it (7.3: trixie-backports; KVER=newest: where
+# ksrc_newest found it); empty for 6.1 and 6.12.
 ksrc_suite() {
 	case $DMIO_KVER in
-	7.3) echo trixie-backports ;;
+	6.1 | 6.12) ;;
+	"${DMIO_NEWEST:-}") echo "$DMIO_KSRC_SUITE" ;;
+	*) echo trixie-backports ;;
 	esac
 }
 
-# x86_hdr_meta: the Debian meta-package of the series' x86-64 headers
-# (linux-headers-amd64 is 6.1 on bookworm; 6.12 has its own); empty for a
-# fetched series (7.3's headers need trixie's gcc-14 and glibc).
+# x86_chroot: the Debian suite whose chroot (chroot_dir) builds the
+# series' x86-64 modules when bookworm cannot (7.3: its headers need
+# trixie's gcc-14 and glibc; they and the image come from trixie-backports);
+# empty when the headers are bookworm's, installed on the host.
+x86_chroot() {
+	case $DMIO_KVER in
+	7.3) echo trixie ;;
+	esac
+}
+
+# X86_CHROOT_PKGS: what a module build needs in that chroot (besides the
+# headers, x86_chroot_prepare).
+X86_CHROOT_PKGS=(make gcc-14 g++-14 dkms kmod)
+
+# x86_hdr_meta: the Debian meta-package of the series' x86-64 headers on
+# the host (linux-headers-amd64 is 6.1 on bookworm; 6.12 has its own);
+# empty for a series built in x86_chroot or with no headers at all.
 x86_hdr_meta() {
 	case $DMIO_KVER in
 	6.1) echo linux-headers-amd64 ;;
-	7.3) ;;
-	*) echo "linux-headers-$DMIO_KVER-amd64" ;;
+	6.12) echo "linux-headers-$DMIO_KVER-amd64" ;;
 	esac
 }
 
-# x86_abi: the ABI name of the headers that meta-package pulls in
-# ("6.1.0-56", "6.12.117+deb12"); empty when it is not installed.
+# x86_available: whether the series has x86-64 headers to build against
+# (on the host or in x86_chroot).
+x86_available() {
+	[ -n "$(x86_hdr_meta)$(x86_chroot)" ]
+}
+
+# x86_chroot_prepare: the x86_chroot of the series with X86_CHROOT_PKGS and
+# the newest linux-headers-<series>.N+debNN-amd64 of <suite>-backports
+# installed (once; cached); prints the chroot's directory.
+x86_chroot_prepare() {
+	local suite d pkg re
+	suite=$(x86_chroot)
+	d=$(chroot_dir "$suite" "${X86_CHROOT_PKGS[@]}") || return 1
+	if [ -z "$(x86_abi)" ]; then
+		re="^linux-headers-${DMIO_KVER//./\\.}\\.[0-9]+\\+[a-z0-9]+-amd64\$"
+		pkg=$(chroot_run "$suite" apt-cache pkgnames "linux-headers-$DMIO_KVER." |
+			grep -E "$re" | sort -V | tail -1)
+		[ -n "$pkg" ] || { echo "error: no linux-headers-$DMIO_KVER.*-amd64 in the $suite chroot's apt lists" >&2; return 1; }
+		chroot_dir "$suite" "$pkg/$suite-backports" >/dev/null || return 1
+	fi
+	echo "$d"
+}
+
+# x86_abi: the ABI name of the series' x86-64 headers ("6.1.0-56",
+# "6.12.117+deb12", "7.3.4+deb13"): those the host's x86_hdr_meta pulls
+# in, or those installed in x86_chroot; empty when there are none.
 x86_abi() {
+	local suite
+	suite=$(x86_chroot)
+	if [ -n "$suite" ]; then
+		[ -d "$DMIO_CACHE/chroot/$suite" ] || return 0
+		chroot "$DMIO_CACHE/chroot/$suite" dpkg-query -W \
+			-f='${db:Status-Status} ${Package}\n' "linux-headers-$DMIO_KVER.*-amd64" 2>/dev/null |
+			sed -n 's/^installed linux-headers-\(.*\)-amd64$/\1/p' | sort -V | tail -1
+		return 0
+	fi
 	dpkg-query -W -f='${Depends}' "$(x86_hdr_meta)" 2>/dev/null |
 		grep -o 'linux-headers-[0-9][^ ,]*-amd64' | head -1 |
 		sed 's/^linux-headers-//; s/-amd64$//'
+}
+
+# x86_run CMD...: run CMD where the series' x86-64 modules are built: on
+# the host, or in x86_chroot with $DMIO_ROOT/build at the same path.
+x86_run() {
+	local suite
+	suite=$(x86_chroot)
+	if [ -n "$suite" ]; then
+		chroot_run -b "$DMIO_ROOT/build" "$suite" "$@"
+	else
+		"$@"
+	fi
+}
+
+# x86_root: where x86_run's paths start on the host ("" or the chroot).
+x86_root() {
+	[ -z "$(x86_chroot)" ] || echo "$DMIO_CACHE/chroot/$(x86_chroot)"
 }
 
 # ksrc_deb: the fetched linux-source-$KVER .deb of a ksrc_suite series
@@ -83,22 +198,14 @@ ksrc_deb() {
 }
 
 # ksrc_fetch: download linux-source-$KVER of ksrc_suite into
-# $DMIO_CACHE/debs/<suite>/, through a private sources list and private
-# apt lists and cache (the host's apt set-up is neither read nor changed).
+# $DMIO_CACHE/debs/<suite>/ (apt_suite: the host's apt set-up is neither
+# read nor changed).
 ksrc_fetch() {
-	local suite pkg d apt
+	local suite
 	suite=$(ksrc_suite)
-	pkg=$(ksrc_pkg)
-	d=$DMIO_CACHE/apt/$suite
-	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$DMIO_CACHE/debs/$suite" ||
-		return 1
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
-		>"$d/sources.list"
-	apt=(apt-get -o Dir::Etc::sourcelist="$d/sources.list"
-	     -o Dir::Etc::sourceparts=/dev/null -o Dir::State::Lists="$d/lists"
-	     -o Dir::Cache="$d/cache")
-	"${apt[@]}" update &&
-		(cd "$DMIO_CACHE/debs/$suite" && "${apt[@]}" download "$pkg") &&
+	mkdir -p "$DMIO_CACHE/debs/$suite" || return 1
+	apt_suite "$suite" update &&
+		(cd "$DMIO_CACHE/debs/$suite" && apt_suite "$suite" download "$(ksrc_pkg)") &&
 		[ -n "$(ksrc_deb)" ]
 }
 
@@ -276,16 +383,24 @@ chroot_dir() {
 	echo "$dir"
 }
 
-# chroot_run SUITE CMD...: run CMD inside the SUITE chroot (chroot_dir), with
-# /proc, /sys and /dev mounted in a private mount namespace that ends with
-# it, and the host's resolv.conf.
+# chroot_run [-b DIR] SUITE CMD...: run CMD inside the SUITE chroot
+# (chroot_dir), with /proc, /sys and /dev mounted in a private mount
+# namespace that ends with it, and the host's resolv.conf.  -b: the host's
+# directory DIR mounted at the same path inside (sources, build results).
 chroot_run() {
-	local dir=$DMIO_CACHE/chroot/$1
+	local dir bind=
+	if [ "$1" = -b ]; then
+		bind=$2
+		shift 2
+	fi
+	dir=$DMIO_CACHE/chroot/$1
 	shift
 	cp -L /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null
+	[ -z "$bind" ] || mkdir -p "$bind" "$dir$bind" || return 1
 	unshare -m --propagation private sh -c '
-		d=$1; shift
+		d=$1; b=$2; shift 2
 		mount -t proc proc "$d/proc" && mount -t sysfs sys "$d/sys" &&
 			mount --rbind /dev "$d/dev" || exit 1
-		exec chroot "$d" "$@"' sh "$dir" "$@"
+		[ -z "$b" ] || mount --bind "$b" "$d$b" || exit 1
+		exec chroot "$d" "$@"' sh "$dir" "$bind" "$@"
 }

@@ -9,22 +9,30 @@
 # second run with the same inputs reuses it.  The source gets the patches
 # of tests/uml/patches/<series>/ (scripts/lib.sh ksrc_dir), also in the key.  KVER (scripts/lib.sh) picks
 # the source, linux-source-6.1, linux-source-6.12 or (fetched from
-# trixie-backports) linux-source-7.3; for 6.12 and 7.3 each fragment's
-# X-<series>.config, where there is one (tests/uml/uml-6.12.config,
-# debug-6.12.config, uml-7.3.config), is merged after the others (separate
-# files, so that the 6.1 kernels' inputs, hence their cache keys, stay as
-# they are).
+# trixie-backports) linux-source-7.3, or KVER=newest's; after the fragments
+# given, for each X.config the X-<series>.config of the highest series not
+# above KVER, where there is one (tests/uml/uml-6.12.config,
+# debug-6.12.config, uml-7.3.config, debug-7.3.config; a series newer than
+# any gets the newest), is merged (separate files, so that the 6.1 kernels'
+# inputs, hence their cache keys, stay as they are).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 frags=("$@")
 [ ${#frags[@]} -gt 0 ] || frags=("$DMIO_ROOT/tests/uml/uml.config")
-if [ "$DMIO_KVER" != 6.1 ]; then
-	for f in "${frags[@]}"; do
-		kfrag=${f%.config}-$DMIO_KVER.config
-		[ ! -f "$kfrag" ] || frags+=("$kfrag")
+for f in "${frags[@]}"; do
+	best=
+	for kfrag in "${f%.config}"-[0-9]*.config; do
+		[ -f "$kfrag" ] || continue
+		s=${kfrag##*-}
+		s=${s%.config}
+		# the highest series not above ours
+		[ "$(printf '%s\n' "$s" "$DMIO_KVER" | sort -V | tail -1)" = "$DMIO_KVER" ] || continue
+		[ -z "$best" ] || [ "$(printf '%s\n' "$best" "$kfrag" | sort -V | tail -1)" = "$kfrag" ] || continue
+		best=$kfrag
 	done
-fi
+	[ -z "$best" ] || frags+=("$best")
+done
 
 ver=$(ksrc_version) || die "$(ksrc_pkg) is not installed (run scripts/ensure-deps.sh)"
 mapfile -t patches < <(ksrc_patches)
