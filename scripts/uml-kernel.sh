@@ -36,7 +36,12 @@ done
 
 ver=$(ksrc_version) || die "$(ksrc_pkg) is not installed (run scripts/ensure-deps.sh)"
 mapfile -t patches < <(ksrc_patches)
-key=$( { echo "$ver"; gcc --version | head -1; cat "${frags[@]}" "${patches[@]}"; } |
+# A kbuild that compares pahole's version with the kernel's (7.3) warns on
+# every module when pahole came or went since the build: key it too.
+pahole=
+! grep -q 'pahole version differs' "$(ksrc_dir)/Makefile" ||
+	pahole="pahole $(pahole --version 2>/dev/null || echo none)"
+key=$( { echo "$ver"; gcc --version | head -1; cat "${frags[@]}" "${patches[@]}"; [ -z "$pahole" ] || echo "$pahole"; } |
 	sha256sum | cut -c1-16)
 B=$DMIO_CACHE/uml-$ver-$key
 log=$DMIO_CACHE/logs/uml-$key.log
