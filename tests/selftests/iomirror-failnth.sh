@@ -179,12 +179,7 @@ else
 	tap_fail "after the sweep: left behind:$left"
 fi
 
-if klog_since "$mark" | grep -qE '(^|[^[:alnum:]_])BUG:|WARNING:|Oops|general protection|Kernel panic'; then
-	klog_since "$mark" | grep -E -A3 'BUG:|WARNING:|Oops' | head -20 | sed 's/^/#   /'
-	tap_fail "no kernel report during the sweep"
-else
-	tap_ok "no kernel report during the sweep"
-fi
+tap_klog_clean "$mark" "no kernel report during the sweep"
 
 iom_pattern pat1 1
 if iom_dm iomt_fn "0 2048 iomirror 2 $A 0 $B 0" && iom_fill /dev/mapper/iomt_fn 0 2048 pat1 >/dev/null &&

@@ -59,10 +59,6 @@ use() {
 		[ "$(iom_sum /dev/mapper/iomt_mod)" = "$PAT1" ] &&
 		iom_dm_remove iomt_mod
 }
-# no_reports MARK: no oops/BUG/WARNING in the kernel log since MARK
-no_reports() {
-	! klog_since "$1" | grep -qE '(^|[^[:alnum:]_])BUG:|WARNING:|Oops|general protection|Kernel panic'
-}
 
 # --- load with dm_io present ---------------------------------------------------
 io_ref=$(refcnt dm_io)
@@ -111,12 +107,7 @@ if tap_run rmmod dm_iomirror && ! iom_loaded dm_iomirror && ! has_target &&
 else
 	tap_fail "rmmod dm_iomirror: target gone, dm_io refcnt back to $io_ref (now $(refcnt dm_io))"
 fi
-if no_reports "$mark"; then
-	tap_ok "no kernel report so far"
-else
-	klog_since "$mark" | grep -E 'BUG|WARNING|Oops' | head -5 | sed 's/^/#   /'
-	tap_fail "no kernel report so far"
-fi
+tap_klog_clean "$mark" "no kernel report so far"
 
 # --- without dm_io ---------------------------------------------------------------------
 if tap_run rmmod dm_io && ! iom_loaded dm_io; then
@@ -151,12 +142,7 @@ else
 		IOM_DMS="iomt_mod $IOM_DMS"
 		tap_fail "no iomirror target without dm_io: a table naming it is refused"
 	fi
-	if no_reports "$mark"; then
-		tap_ok "no kernel report from the failed insmod"
-	else
-		klog_since "$mark" | grep -E 'BUG|WARNING|Oops' | head -5 | sed 's/^/#   /'
-		tap_fail "no kernel report from the failed insmod"
-	fi
+	tap_klog_clean "$mark" "no kernel report from the failed insmod"
 fi
 
 # --- second cycle --------------------------------------------------------------------------

@@ -149,12 +149,8 @@ run() {
 	else
 		tap_fail "$_shape: every leaf is identical to the top device"
 	fi
-	if klog_since "$mark" | grep -qE 'blocked for more than|INFO: task|possible (circular|recursive) locking|lockdep|(^|[^[:alnum:]_])BUG:|WARNING:|Oops|page allocation failure'; then
-		klog_since "$mark" | grep -E -A8 'blocked for more than|locking|BUG:|WARNING:|Oops|allocation failure' | head -30 | sed 's/^/#   /'
-		tap_fail "$_shape: no hung task, lockdep or other kernel report"
-	else
-		tap_ok "$_shape: no hung task, lockdep or other kernel report"
-	fi
+	tap_klog_clean "$mark" "$_shape: no hung task, lockdep or other kernel report" \
+		"blocked for more than|INFO: task|possible (circular|recursive) locking|lockdep|page allocation failure|$KLOG_REPORTS"
 }
 
 # shellcheck disable=SC2086

@@ -144,3 +144,20 @@ klog_mark() {
 klog_since() {
 	dmesg 2>/dev/null | sed -n "/dm-io-selftest: mark $1\$/,\$p" | tail -n +2
 }
+
+# The kernel reports no test may cause: an oops, BUG, WARNING, a general
+# protection fault, a panic.  A caller may refuse more (KLOG_REPORTS|...).
+KLOG_REPORTS='(^|[^[:alnum:]_])BUG:|WARNING:|Oops|general protection|Kernel panic'
+
+# tap_klog_clean MARK DESC [PATTERN]: "ok DESC" if no kernel log line since
+# MARK matches PATTERN (an ERE, default $KLOG_REPORTS); else the matching
+# lines as diagnostics and "not ok DESC"
+tap_klog_clean() {
+	_klog_hits=$(klog_since "$1" | grep -E -A8 "${3:-$KLOG_REPORTS}")
+	if [ -z "$_klog_hits" ]; then
+		tap_ok "$2"
+	else
+		printf '%s\n' "$_klog_hits" | head -30 | sed 's/^/#   /'
+		tap_fail "$2"
+	fi
+}
