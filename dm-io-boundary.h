@@ -197,10 +197,15 @@ void *dmio_vm_page(const void *addr);
 void *dmio_request_alloc(void *user);
 void dmio_request_free(void *user, void *request);
 /*
- * A request of @user (not NULL) has ended, after its notify function
- * returned: the user may go (dm_io_user_destroy() waits for this).
+ * The completion of a request of a user (not NULL) is bracketed by these:
+ * dmio_user_enter() before it first touches the user (counters, reserve),
+ * dmio_user_leave() after its notify function returned, as its last touch
+ * (it counts the request completed).  dm_io_user_destroy() waits until
+ * every request is counted completed, then for an RCU grace period: the
+ * bracket is an RCU read-side section, so the user outlives it.
  */
-void dmio_user_put(void *user);
+void dmio_user_enter(void *user);
+void dmio_user_leave(void *user);
 
 /*
  * A bio from the bioset of @user, or the shared one if @user is NULL

@@ -11,7 +11,6 @@
 #include <linux/jump_label.h>
 #include <linux/mempool.h>
 #include <linux/percpu.h>
-#include <linux/percpu-refcount.h>
 
 #include "dm-io-boundary.h"
 
@@ -66,14 +65,13 @@ struct dmio_user_pcpu {
 
 /*
  * A user of dm-io (dm_io_user_create()): its own reserve, its statistics.
- * @ref counts the requests in flight (per CPU while the user lives);
- * dm_io_user_destroy() kills it and waits for @released.
+ * The statistics count the requests in flight too (started minus
+ * completed); dm_io_user_destroy() sets @dying and waits for them.
  */
 struct dm_io_user {
 	struct dmio_reserve reserve;
-	struct percpu_ref ref;
-	struct completion released;
 	struct dmio_user_pcpu __percpu *pcpu;
+	bool dying;
 	unsigned int reserve_pages;
 	struct dentry *dir;
 	char name[DMIO_USER_NAME_MAX];

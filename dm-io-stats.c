@@ -8,18 +8,20 @@
  * flight.  Requests of the extended API that name it are counted when they
  * start and when they complete, through the engine's request hooks
  * (dmio_request_start() and dmio_request_end() in dm-io-boundary.h), which
- * also fire the tracepoints; the engine drops the request's reference
- * (dmio_user_put()) after its notify function returned.  The classic calls
+ * also fire the tracepoints; a request is counted completed only after its
+ * notify function returned (dmio_user_leave()).  The classic calls
  * account to no user: their hot path only tests the tracepoints' static
  * keys.  dm_io_stats_create() and friends are the same calls by their
  * earlier names.
  */
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uio.h>
@@ -60,14 +62,21 @@ void dmio_request_end(void *u, const void *id, unsigned long error_bits,
 			this_cpu_inc(user->pcpu->errors);
 		if (unsup_bits)
 			this_cpu_inc(user->pcpu->unsupported);
-		this_cpu_inc(user->pcpu->completed);
 	}
 	trace_dm_io_complete(id, error_bits, unsup_bits);
 }
 
-void dmio_user_put(void *user)
+void dmio_user_enter(void *user) __acquires(RCU)
 {
-	percpu_ref_put(&((struct dm_io_user *)user)->ref);
+	rcu_read_lock();
+}
+
+void dmio_user_leave(void *u) __releases(RCU)
+{
+	struct dm_io_user *user = u;
+
+	this_cpu_inc(user->pcpu->completed);
+	rcu_read_unlock();
 }
 
 void dm_io_user_stats(struct dm_io_user *user,
@@ -179,11 +188,6 @@ static void dmio_stats_debugfs(struct dm_io_user *user)
 	user->dir = dir;
 }
 
-static void dmio_user_release(struct percpu_ref *ref)
-{
-	complete(&container_of(ref, struct dm_io_user, ref)->released);
-}
-
 struct dm_io_user *dm_io_user_create(const char *name,
 				     unsigned int reserve_pages)
 {
@@ -207,21 +211,15 @@ struct dm_io_user *dm_io_user_create(const char *name,
 		r = -ENOMEM;
 		goto bad_pcpu;
 	}
-	r = percpu_ref_init(&user->ref, dmio_user_release, 0, GFP_KERNEL);
-	if (r)
-		goto bad_ref;
 	r = dmio_reserve_init(&user->reserve, reserve_pages);
 	if (r)
 		goto bad_reserve;
-	init_completion(&user->released);
 	user->reserve_pages = reserve_pages;
 	strscpy(user->name, name, sizeof(user->name));
 	dmio_stats_debugfs(user);
 	return user;
 
 bad_reserve:
-	percpu_ref_exit(&user->ref);
-bad_ref:
 	free_percpu(user->pcpu);
 bad_pcpu:
 	kfree(user);
@@ -231,16 +229,29 @@ bad_pcpu:
 }
 EXPORT_SYMBOL_GPL(dm_io_user_create);
 
+/*
+ * No dm_io_submit() naming @user runs now (the caller's part), so the
+ * requests counted started are all the user will have: wait until they are
+ * all counted completed (rare and short: a poll), then until the last
+ * completions have left their RCU sections (dmio_user_leave()).
+ */
 void dm_io_user_destroy(struct dm_io_user *user)
 {
+	struct dm_io_stats_values v;
+
 	if (!user)
 		return;
 	might_sleep();
 	debugfs_remove_recursive(user->dir);
 	/* New requests are refused; the ones in flight end first. */
-	percpu_ref_kill(&user->ref);
-	wait_for_completion_io(&user->released);
-	percpu_ref_exit(&user->ref);
+	WRITE_ONCE(user->dying, true);
+	for (;;) {
+		dm_io_user_stats(user, &v);
+		if (!v.in_flight)
+			break;
+		fsleep(1000);
+	}
+	synchronize_rcu();
 	dmio_reserve_exit(&user->reserve);
 	free_percpu(user->pcpu);
 	kfree(user);

@@ -501,26 +501,6 @@ static void dmio_ext_sync_notify(unsigned long error_bits,
 	complete(&w->done);
 }
 
-/*
- * A request of a user holds a reference to it from here until its notify
- * function returned (the engine's dmio_user_put()), so that
- * dm_io_user_destroy() waits for it.
- */
-static int dmio_user_submit(struct dmio_job *job)
-{
-	struct dm_io_user *user = job->user;
-	int r;
-
-	if (!user)
-		return dmio_submit(job);
-	if (!percpu_ref_tryget_live(&user->ref))
-		return dmio_invalid("user is being destroyed");
-	r = dmio_submit(job);
-	if (r)
-		percpu_ref_put(&user->ref);
-	return r;
-}
-
 int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 		 const struct dm_io_ext_request *req, unsigned long *error_bits,
 		 unsigned long *unsup_bits)
@@ -532,10 +512,13 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 	r = dmio_ext_job_init(&job, num_regions, where, req);
 	if (r)
 		return r;
+	/* A submit racing with dm_io_user_destroy() is the caller's bug. */
+	if (req->user && READ_ONCE(req->user->dying))
+		return dmio_invalid("user is being destroyed");
 	if (req->notify) {
 		job.ext_notify = req->notify;
 		job.context = req->context;
-		return dmio_user_submit(&job);
+		return dmio_submit(&job);
 	}
 
 	init_completion(&w.done);
@@ -544,7 +527,7 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 	job.opf |= (__force u32)REQ_SYNC;
 	job.ext_notify = dmio_ext_sync_notify;
 	job.context = &w;
-	r = dmio_user_submit(&job);
+	r = dmio_submit(&job);
 	if (r)
 		return r;
 

@@ -24,6 +24,8 @@ namespace dmio {
 	void *context = context_;
 	void *user = user_;
 
+	if (user)
+		dmio_user_enter(user);
 	if (vm_read_bytes_)
 		dmio_vm_invalidate(vm_read_addr_, vm_read_bytes_);
 	if (hooks_)
@@ -38,7 +40,7 @@ namespace dmio {
 		notify(error_bits | unsup_bits, context); // one error set
 	// Last: the user's reserve may go once its requests are all done.
 	if (user)
-		dmio_user_put(user);
+		dmio_user_leave(user);
 }
 
 [[gnu::always_inline]] inline void Request::bio_done(unsigned int region,
