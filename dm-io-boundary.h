@@ -199,10 +199,10 @@ void dmio_request_free(void *user, void *request);
 /*
  * The completion of a request of a user (not NULL) is bracketed by these:
  * dmio_user_enter() before it first touches the user (counters, reserve),
- * dmio_user_leave() after its notify function returned, as its last touch
- * (it counts the request completed).  dm_io_user_destroy() waits until
- * every request is counted completed, then for an RCU grace period: the
- * bracket is an RCU read-side section, so the user outlives it.
+ * dmio_user_leave() after its notify function returned, its last touch.
+ * dm_io_user_destroy() waits until every request is counted completed
+ * (dmio_request_end()), then for an RCU grace period: the bracket is an
+ * RCU read-side section, so the user outlives it.
  */
 void dmio_user_enter(void *user);
 void dmio_user_leave(void *user);

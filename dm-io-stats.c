@@ -4,15 +4,16 @@
  *
  * A user is a handle from dm_io_user_create(): a reserve of its own (a
  * request mempool and a bioset, dm-io-mempool.c) that every request naming
- * it draws from, per-CPU counters and a reference count of its requests in
- * flight.  Requests of the extended API that name it are counted when they
- * start and when they complete, through the engine's request hooks
- * (dmio_request_start() and dmio_request_end() in dm-io-boundary.h), which
- * also fire the tracepoints; a request is counted completed only after its
- * notify function returned (dmio_user_leave()).  The classic calls
- * account to no user: their hot path only tests the tracepoints' static
- * keys.  dm_io_stats_create() and friends are the same calls by their
- * earlier names.
+ * it draws from, and per-CPU counters, which also tell its requests in
+ * flight (started minus completed).  Requests of the extended API that name
+ * it are counted when they start and when they complete, through the
+ * engine's request hooks (dmio_request_start() and dmio_request_end() in
+ * dm-io-boundary.h), which also fire the tracepoints; a completion, its
+ * notify function included, is one RCU read-side section
+ * (dmio_user_enter(), dmio_user_leave()).  The classic calls account to no
+ * user: their hot path only tests the tracepoints' static keys.
+ * dm_io_stats_create() and friends are the same calls by their earlier
+ * names.
  */
 
 #include <linux/debugfs.h>
@@ -62,6 +63,7 @@ void dmio_request_end(void *u, const void *id, unsigned long error_bits,
 			this_cpu_inc(user->pcpu->errors);
 		if (unsup_bits)
 			this_cpu_inc(user->pcpu->unsupported);
+		this_cpu_inc(user->pcpu->completed);
 	}
 	trace_dm_io_complete(id, error_bits, unsup_bits);
 }
@@ -71,11 +73,8 @@ void dmio_user_enter(void *user) __acquires(RCU)
 	rcu_read_lock();
 }
 
-void dmio_user_leave(void *u) __releases(RCU)
+void dmio_user_leave(void *user) __releases(RCU)
 {
-	struct dm_io_user *user = u;
-
-	this_cpu_inc(user->pcpu->completed);
 	rcu_read_unlock();
 }
 
@@ -232,8 +231,9 @@ EXPORT_SYMBOL_GPL(dm_io_user_create);
 /*
  * No dm_io_submit() naming @user runs now (the caller's part), so the
  * requests counted started are all the user will have: wait until they are
- * all counted completed (rare and short: a poll), then until the last
- * completions have left their RCU sections (dmio_user_leave()).
+ * all counted completed (rare and short: a poll), then for a grace period,
+ * which ends the completions' RCU sections (counted before their notify
+ * functions ran; dmio_user_leave() ends each after it returned).
  */
 void dm_io_user_destroy(struct dm_io_user *user)
 {
