@@ -11,6 +11,7 @@
 #include <linux/jump_label.h>
 #include <linux/mempool.h>
 #include <linux/percpu.h>
+#include <asm/local64.h>
 
 #include "dm-io-boundary.h"
 
@@ -55,12 +56,18 @@ struct dmio_reserve {
 
 #define DMIO_USER_NAME_MAX 32
 
+/*
+ * local64_t, not this_cpu ops: an event (a request's start, its end) is one
+ * section with preemption off and an interrupt-safe add per field, where an
+ * architecture without per-CPU instructions (UML for one) would save and
+ * restore interrupts for each this_cpu op.
+ */
 struct dmio_user_pcpu {
-	u64 requests;
-	u64 bytes;
-	u64 completed;
-	u64 errors;
-	u64 unsupported;
+	local64_t requests;
+	local64_t bytes;
+	local64_t completed;
+	local64_t errors;
+	local64_t unsupported;
 };
 
 /*

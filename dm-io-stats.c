@@ -26,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uio.h>
+#include <asm/local64.h>
 
 #include "dm-io.h"
 #include "dm-io-boundary.h"
@@ -45,8 +46,11 @@ void dmio_request_start(const struct dmio_job *job, const void *id,
 	struct dm_io_user *user = job->user;
 
 	if (user) {
-		this_cpu_inc(user->pcpu->requests);
-		this_cpu_add(user->pcpu->bytes, bytes);
+		struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
+
+		local64_inc(&c->requests);
+		local64_add(bytes, &c->bytes);
+		put_cpu_ptr(user->pcpu);
 	}
 	trace_dm_io_submit(id, job->nr_regions, (__force blk_opf_t)job->opf,
 			   job->ioprio, bytes);
@@ -58,12 +62,14 @@ void dmio_request_end(void *u, const void *id, unsigned long error_bits,
 	struct dm_io_user *user = u;
 
 	if (user) {
-		/* this_cpu ops: safe from any context, irqs included */
+		struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
+
 		if (error_bits)
-			this_cpu_inc(user->pcpu->errors);
+			local64_inc(&c->errors);
 		if (unsup_bits)
-			this_cpu_inc(user->pcpu->unsupported);
-		this_cpu_inc(user->pcpu->completed);
+			local64_inc(&c->unsupported);
+		local64_inc(&c->completed);
+		put_cpu_ptr(user->pcpu);
 	}
 	trace_dm_io_complete(id, error_bits, unsup_bits);
 }
@@ -88,11 +94,11 @@ void dm_io_user_stats(struct dm_io_user *user,
 	for_each_possible_cpu(cpu) {
 		const struct dmio_user_pcpu *c = per_cpu_ptr(user->pcpu, cpu);
 
-		values->requests += READ_ONCE(c->requests);
-		values->bytes += READ_ONCE(c->bytes);
-		values->errors += READ_ONCE(c->errors);
-		values->unsupported += READ_ONCE(c->unsupported);
-		completed += READ_ONCE(c->completed);
+		values->requests += local64_read(&c->requests);
+		values->bytes += local64_read(&c->bytes);
+		values->errors += local64_read(&c->errors);
+		values->unsupported += local64_read(&c->unsupported);
+		completed += local64_read(&c->completed);
 	}
 	/* unlocked sums: a completion may be seen before its start */
 	values->in_flight =

@@ -434,29 +434,33 @@ static int dmio_ext_job_init(struct dmio_job *job, unsigned int num_regions,
 		return dmio_invalid("bad I/O priority class");
 
 	if (op == REQ_OP_READ || op == REQ_OP_WRITE) {
+		enum dmio_buffer_kind kind = DMIO_BUFFER_PAGE_LIST;
+		const void *buffer = NULL;
+		unsigned int offset = 0;
+
 		switch (req->mem_type) {
 		case DM_IO_EXT_MEM_NONE:
-			r = dmio_job_init(job, num_regions, where, req->opf,
-					  DMIO_BUFFER_PAGE_LIST, NULL);
 			break;
 		case DM_IO_EXT_MEM_PAGE_LIST:
-			r = dmio_job_init(job, num_regions, where, req->opf,
-					  DMIO_BUFFER_PAGE_LIST, req->mem.pl);
-			job->offset = req->mem.offset;
+			buffer = req->mem.pl;
+			offset = req->mem.offset;
 			break;
 		case DM_IO_EXT_MEM_BVEC:
-			r = dmio_job_init(job, num_regions, where, req->opf,
-					  DMIO_BUFFER_BVEC, req->mem.bvec);
+			kind = DMIO_BUFFER_BVEC;
+			buffer = req->mem.bvec;
 			break;
 		case DM_IO_EXT_MEM_VM:
-			r = dmio_job_init(job, num_regions, where, req->opf,
-					  DMIO_BUFFER_VM, req->mem.vm);
+			kind = DMIO_BUFFER_VM;
+			buffer = req->mem.vm;
 			break;
 		default:
-			r = dmio_invalid("unknown buffer kind");
+			return dmio_invalid("unknown buffer kind");
 		}
+		r = dmio_job_init(job, num_regions, where, req->opf, kind,
+				  buffer);
 		if (r)
 			return r;
+		job->offset = offset;
 	} else {
 		if (op == REQ_OP_DISCARD)
 			allowed = DMIO_PAYLOADLESS_FLAGS;
