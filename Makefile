@@ -101,6 +101,12 @@ demo:
 bench:
 	./bench/run.sh
 
+# The same cases on SMP: Debian's stock kernel under QEMU/TCG, 1 and 2
+# submitting threads on separate CPUs (bench/run.sh --smp); the scaling of
+# each contender, in build/bench-smp/ and Documentation/bench-smp.rst.
+bench-smp:
+	./bench/run.sh --smp
+
 # Is the checkout slower than dm-io at BASE (a git revision)?  The same
 # kernel and harness for both, rounds alternated (bench/ab.sh); needs an
 # idle machine.
@@ -134,9 +140,10 @@ help:
 	@echo "make check-qemu             ... only in Debian's stock kernel under QEMU (SMP, no KUnit)"
 	@echo "make demo                   show dm-io at work: a 2-leg mirror fails a leg and recovers"
 	@echo "make bench                  benchmark dm-io vs raw bios and the kernel's dm_io() (build/bench/results.md)"
+	@echo "make bench-smp              the same on SMP: Debian's kernel under QEMU, 1 and 2 threads, the scaling (Documentation/bench-smp.rst)"
 	@echo "make bench-ab BASE=<rev>    the benchmark's vs_raw of dm-io at <rev> against the checkout (bench/ab.sh)"
 	@echo "make lint                   checkpatch --strict, sparse, kernel-doc, clang-format (also run by make check)"
 	@echo "make format                 reformat the C and C++ sources with clang-format"
 	@echo "make clean                  remove build products"
 
-.PHONY: all build-env deb modules targets stress tests install clean check check-all check-uml check-debug check-qemu demo bench bench-ab lint format help
+.PHONY: all build-env deb modules targets stress tests install clean check check-all check-uml check-debug check-qemu demo bench bench-smp bench-ab lint format help

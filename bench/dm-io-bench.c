@@ -32,7 +32,12 @@
  * The parameter "probe" (written from user space) runs a fixed number of
  * requests with current->make_it_fail set, so that failslab and
  * fail_page_alloc armed with task-filter count every slab and page
- * allocation attempt the I/O path makes (bench/init.sh reads the counters).
+ * allocation attempt the I/O path makes (bench/init.sh reads the counters);
+ * with ftrace's function tracer on the lock functions and this task's pid,
+ * it counts the locks each request takes.
+ *
+ * threads=1,2 runs each case with one and with two submitting threads, each
+ * bound to its own CPU (make bench-smp).
  *
  * Analysis contenders (contenders=...): raw with some of dm-io's costs
  * added one at a time, e.g. "raw+plug", "raw+q2", "raw+vm", "raw+mp",
@@ -45,6 +50,7 @@
 #include <linux/completion.h>
 #include <linux/dm-io.h>
 #include <linux/ioprio.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mempool.h>
 #include <linux/module.h>
@@ -69,6 +75,9 @@ MODULE_IMPORT_NS(DMIO_NS_INTERNAL);
 #define BENCH_MAX_CONTENDERS 12
 #define BENCH_MAX_DEVS 4
 #define BENCH_MAX_TICKS 16384
+#define BENCH_MAX_THREADS 8
+/* Where each submitting thread's regions start on the device. */
+#define BENCH_THREAD_SPAN (SZ_8M >> SECTOR_SHIFT)
 /* Space between regions, so that a plug never merges two of them. */
 #define BENCH_GAP_BYTES SZ_4K
 
@@ -97,6 +106,10 @@ static char *contenders = "ours,user,raw,kernel";
 module_param(contenders, charp, 0444);
 MODULE_PARM_DESC(contenders,
 		 "comma-separated: ours, user, kernel, raw[+plug][+q2][+vm][+mp][+bs]");
+static char *threads = "1";
+module_param(threads, charp, 0444);
+MODULE_PARM_DESC(threads,
+		 "comma-separated numbers of submitting threads, each bound to its own CPU (e.g. 1,2); anything but \"1\" names the cases <case>@t<threads>");
 static bool micro;
 module_param(micro, bool, 0444);
 MODULE_PARM_DESC(micro,
@@ -160,6 +173,8 @@ struct raw_req {
 struct bench {
 	const char *devname;
 	struct block_device *bdev;
+	sector_t base; /* where this thread's regions start */
+	bool shared; /* client, user and request cache are bench 0's */
 
 	/* The buffer, in all three forms; every request writes it. */
 	void *vbuf;
@@ -194,7 +209,9 @@ struct bench {
 	struct bio_set bs;
 };
 
-static struct bench *bench;
+/* One per submitting thread; benches[0] also runs the single-thread cases. */
+static struct bench *benches[BENCH_MAX_THREADS];
+static unsigned int nr_benches;
 
 /* ---- completion, shared by every contender ------------------------------------ */
 
@@ -788,10 +805,10 @@ static void setup_case(struct bench *b, const struct bench_case *c)
 	b->npages = c->size >> PAGE_SHIFT;
 	for (i = 0; i < c->nr; i++) {
 		b->where[i].bdev = b->bdev;
-		b->where[i].sector = i * stride;
+		b->where[i].sector = b->base + i * stride;
 		b->where[i].count = c->size >> SECTOR_SHIFT;
 		b->kwhere[i].bdev = b->bdev;
-		b->kwhere[i].sector = i * stride;
+		b->kwhere[i].sector = b->base + i * stride;
 		b->kwhere[i].count = c->size >> SECTOR_SHIFT;
 	}
 	bio_init(&b->kbio, NULL, b->bvec, BENCH_MAX_PAGES, REQ_OP_WRITE);
@@ -799,7 +816,12 @@ static void setup_case(struct bench *b, const struct bench_case *c)
 	b->kbio.bi_iter.bi_size = c->size;
 }
 
-static int bench_alloc(struct bench **out)
+/*
+ * A bench of its own for a submitting thread; with @share, the kernel's
+ * client, the dm-io user (as a target's are for all its CPUs) and the
+ * analysis contenders' request cache are @share's.
+ */
+static int bench_alloc(struct bench **out, struct bench *share)
 {
 	struct bench *b;
 	unsigned int i;
@@ -821,21 +843,30 @@ static int bench_alloc(struct bench **out)
 		b->bvec[i].bv_len = PAGE_SIZE;
 		b->bvec[i].bv_offset = 0;
 	}
-	b->client = dm_io_client_create();
-	if (IS_ERR(b->client)) {
-		r = PTR_ERR(b->client);
-		b->client = NULL;
-		goto fail;
-	}
-	/* As many pages as the deepest 4 KiB case has in flight, and more. */
-	b->user = dm_io_user_create("dmio_bench", 256);
-	if (IS_ERR(b->user)) {
-		r = PTR_ERR(b->user);
-		b->user = NULL;
-		goto fail;
+	if (share) {
+		b->client = share->client;
+		b->user = share->user;
+		b->mp_cache = share->mp_cache;
+		b->shared = true;
+	} else {
+		b->client = dm_io_client_create();
+		if (IS_ERR(b->client)) {
+			r = PTR_ERR(b->client);
+			b->client = NULL;
+			goto fail;
+		}
+		/* What the deepest 4 KiB cases have in flight, and more. */
+		b->user = dm_io_user_create("dmio_bench", 256);
+		if (IS_ERR(b->user)) {
+			r = PTR_ERR(b->user);
+			b->user = NULL;
+			goto fail;
+		}
 	}
 	/* The analysis contenders' request objects: like dm-io's. */
-	b->mp_cache = kmem_cache_create("dmio_bench_req", 64, 8, 0, NULL);
+	if (!b->mp_cache)
+		b->mp_cache =
+			kmem_cache_create("dmio_bench_req", 64, 8, 0, NULL);
 	if (!b->mp_cache)
 		goto fail;
 	r = mempool_init_slab_pool(&b->mp, 16, b->mp_cache);
@@ -850,10 +881,12 @@ fail:
 	pr_err("dmio_bench: set-up failed: %d\n", r);
 	if (mempool_initialized(&b->mp))
 		mempool_exit(&b->mp);
-	kmem_cache_destroy(b->mp_cache);
-	dm_io_user_destroy(b->user);
-	if (b->client)
-		dm_io_client_destroy(b->client);
+	if (!b->shared) {
+		kmem_cache_destroy(b->mp_cache);
+		dm_io_user_destroy(b->user);
+		if (b->client)
+			dm_io_client_destroy(b->client);
+	}
 	vfree(b->vbuf);
 	vfree(b);
 	return r;
@@ -865,11 +898,139 @@ static void bench_free(struct bench *b)
 		return;
 	bioset_exit(&b->bs);
 	mempool_exit(&b->mp);
-	kmem_cache_destroy(b->mp_cache);
-	dm_io_user_destroy(b->user);
-	dm_io_client_destroy(b->client);
+	if (!b->shared) {
+		kmem_cache_destroy(b->mp_cache);
+		dm_io_user_destroy(b->user);
+		dm_io_client_destroy(b->client);
+	}
 	vfree(b->vbuf);
 	vfree(b);
+}
+
+/* ---- submitting threads ------------------------------------------------------- */
+
+/* The numbers of submitting threads (threads=); threaded: not just "1". */
+static unsigned int nthreads[BENCH_MAX_THREADS];
+static unsigned int nr_nthreads;
+static bool threaded;
+
+static int parse_threads(void)
+{
+	unsigned int n, most = min_t(unsigned int, BENCH_MAX_THREADS,
+				     num_online_cpus());
+	char *copy, *tok, *s;
+	int r = 0;
+
+	copy = kstrdup(threads, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	s = copy;
+	while ((tok = strsep(&s, ","))) {
+		if (!*tok)
+			continue;
+		if (nr_nthreads == BENCH_MAX_THREADS ||
+		    kstrtouint(tok, 0, &n) || !n || n > most) {
+			pr_err("dmio_bench: threads: '%s' is not 1 to %u (one per online CPU)\n",
+			       tok, most);
+			r = -EINVAL;
+			break;
+		}
+		nthreads[nr_nthreads++] = n;
+		nr_benches = max(nr_benches, n);
+	}
+	kfree(copy);
+	if (!r && !nr_nthreads)
+		r = -EINVAL;
+	threaded = !(nr_nthreads == 1 && nthreads[0] == 1);
+	return r;
+}
+
+struct bench_thread {
+	struct bench *b;
+	const struct contender *w;
+	u64 ns;
+	struct sample s;
+	struct completion *go, *done;
+	atomic_t *left;
+};
+
+static int bench_thread_fn(void *arg)
+{
+	struct bench_thread *t = arg;
+
+	wait_for_completion(t->go);
+	run_one(t->b, t->w, t->ns, &t->s);
+	if (atomic_dec_and_test(t->left))
+		complete(t->done);
+	/* Stay until kthread_stop(): the caller reaps every thread. */
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * @nt threads, the i-th bound to the i-th online CPU and running
+ * benches[i], start together and run @w for @ns each.  The sample: their
+ * requests summed, the longest of their times, the shortest of their host
+ * stalls (a stall of one thread does not shorten the others' time).
+ */
+static noinline_for_stack void run_threads(unsigned int nt,
+					   const struct contender *w, u64 ns,
+					   struct sample *s)
+{
+	DECLARE_COMPLETION_ONSTACK(go);
+	DECLARE_COMPLETION_ONSTACK(done);
+	struct task_struct *task[BENCH_MAX_THREADS];
+	struct bench_thread t[BENCH_MAX_THREADS];
+	atomic_t left = ATOMIC_INIT(nt);
+	unsigned int i = 0, cpu;
+
+	memset(s, 0, sizeof(*s));
+	for_each_online_cpu(cpu) {
+		if (i == nt)
+			break;
+		t[i] = (struct bench_thread){ .b = benches[i],
+					      .w = w,
+					      .ns = ns,
+					      .go = &go,
+					      .done = &done,
+					      .left = &left };
+		task[i] = kthread_create(bench_thread_fn, &t[i],
+					 "dmio_bench/%u", i);
+		if (IS_ERR(task[i])) {
+			s->ret = PTR_ERR(task[i]);
+			break;
+		}
+		kthread_bind(task[i], cpu);
+		i++;
+	}
+	if (i < nt) {
+		/* Never woken: kthread_stop() ends them before their function. */
+		while (i--)
+			kthread_stop(task[i]);
+		s->ret = s->ret ?: -ENODEV;
+		return;
+	}
+	for (i = 0; i < nt; i++)
+		wake_up_process(task[i]);
+	complete_all(&go);
+	wait_for_completion(&done);
+	for (i = 0; i < nt; i++) {
+		kthread_stop(task[i]);
+		s->n += t[i].s.n;
+		s->ns = max(s->ns, t[i].s.ns);
+		s->bios = max(s->bios, t[i].s.bios);
+		s->reqs = max(s->reqs, t[i].s.reqs);
+		s->errs += t[i].s.errs;
+		s->ret = s->ret ?: t[i].s.ret;
+		s->max_gap = max(s->max_gap, t[i].s.max_gap);
+		s->stall = i ? min(s->stall, t[i].s.stall) : t[i].s.stall;
+	}
 }
 
 /* ---- the run -------------------------------------------------------------------- */
@@ -882,10 +1043,53 @@ static void print_sample(struct bench *b, const char *cname, int rep,
 		s->errs, s->ret, s->max_gap, s->stall);
 }
 
+/* One measurement of @w: by the module's thread, or by @nt threads. */
+static void measure(const struct contender *w, unsigned int nt, u64 ns,
+		    struct sample *s)
+{
+	if (threaded)
+		run_threads(nt, w, ns, s);
+	else
+		run_one(benches[0], w, ns, s);
+}
+
+/* One repetition of case @c with @nt threads, printed as case @name. */
+static void run_rep(struct bench *b, const struct bench_case *c,
+		    const char *name, unsigned int nt, int rep)
+{
+	struct sample acc[BENCH_MAX_CONTENDERS] = {}, s;
+	unsigned int sl, i, nsl = max(slices, 1u);
+	u64 ns = div_u64((u64)time_ms * NSEC_PER_MSEC, nsl);
+
+	/*
+	 * ours, raw, kernel, ours, raw, kernel...: a stall of the host (UML is
+	 * a host process) hits every contender of the repetition alike.
+	 */
+	for (sl = 0; sl < nsl; sl++)
+		for (i = 0; i < nr_who; i++) {
+			struct sample *a = &acc[i];
+
+			if (!who_runs(&who[i], c))
+				continue;
+			measure(&who[i], nt, ns, &s);
+			a->n += s.n;
+			a->ns += s.ns;
+			a->bios += s.bios;
+			a->reqs += s.reqs;
+			a->errs += s.errs;
+			a->ret = a->ret ?: s.ret;
+			a->max_gap = max(a->max_gap, s.max_gap);
+			a->stall += s.stall;
+		}
+	for (i = 0; i < nr_who; i++)
+		if (who_runs(&who[i], c))
+			print_sample(b, name, rep, &who[i], &acc[i]);
+}
+
 static void run_device(struct bench *b)
 {
 	struct request_queue *q = bdev_get_queue(b->bdev);
-	unsigned int ci, i;
+	unsigned int ci, i, ti;
 	int rep;
 
 	pr_info("dmio_bench: DEV name=%s sectors=%llu lbs=%u max_sectors=%u max_segments=%u\n",
@@ -899,13 +1103,18 @@ static void run_device(struct bench *b)
 
 		if (!matches(only, c->name))
 			continue;
-		if (c->nr * ((u64)c->size + BENCH_GAP_BYTES) >
-		    (u64)bdev_nr_sectors(b->bdev) << SECTOR_SHIFT) {
+		if (((u64)(nr_benches - 1) * BENCH_THREAD_SPAN
+		     << SECTOR_SHIFT) +
+				    c->nr * ((u64)c->size + BENCH_GAP_BYTES) >
+			    (u64)bdev_nr_sectors(b->bdev) << SECTOR_SHIFT ||
+		    c->nr * ((u64)c->size + BENCH_GAP_BYTES) >
+			    (u64)BENCH_THREAD_SPAN << SECTOR_SHIFT) {
 			pr_info("dmio_bench: SKIP dev=%s case=%s (device too small)\n",
 				b->devname, c->name);
 			continue;
 		}
-		setup_case(b, c);
+		for (i = 0; i < nr_benches; i++)
+			setup_case(benches[i], c);
 		pr_info("dmio_bench: CASE dev=%s case=%s\n", b->devname,
 			c->name);
 		for (i = 0; i < nr_who; i++) {
@@ -919,39 +1128,22 @@ static void run_device(struct bench *b)
 		}
 		if (failed)
 			continue;
-		for (rep = 0; rep < reps; rep++) {
-			struct sample acc[BENCH_MAX_CONTENDERS] = {};
-			unsigned int sl, nsl = max(slices, 1u);
+		for (ti = 0; ti < nr_nthreads; ti++) {
+			char name[sizeof(c->name) + 8];
 
-			/*
-			 * ours, raw, kernel, ours, raw, kernel...: a stall of the
-			 * host (UML is a host process) hits every contender of
-			 * the repetition alike.
-			 */
-			for (sl = 0; sl < nsl; sl++)
-				for (i = 0; i < nr_who; i++) {
-					struct sample *a = &acc[i];
-
-					if (!who_runs(&who[i], c))
-						continue;
-					run_one(b, &who[i],
-						div_u64((u64)time_ms *
-								NSEC_PER_MSEC,
-							nsl),
-						&s);
-					a->n += s.n;
-					a->ns += s.ns;
-					a->bios += s.bios;
-					a->reqs += s.reqs;
-					a->errs += s.errs;
-					a->ret = a->ret ?: s.ret;
-					a->max_gap = max(a->max_gap, s.max_gap);
-					a->stall += s.stall;
-				}
-			for (i = 0; i < nr_who; i++)
+			if (threaded)
+				snprintf(name, sizeof(name), "%s@t%u", c->name,
+					 nthreads[ti]);
+			else
+				strscpy(name, c->name, sizeof(name));
+			/* Every thread on its CPU, untimed. */
+			for (i = 0; threaded && i < nr_who; i++)
 				if (who_runs(&who[i], c))
-					print_sample(b, c->name, rep, &who[i],
-						     &acc[i]);
+					measure(&who[i], nthreads[ti],
+						(u64)warm_ms * NSEC_PER_MSEC,
+						&s);
+			for (rep = 0; rep < reps; rep++)
+				run_rep(b, c, name, nthreads[ti], rep);
 		}
 	}
 }
@@ -1080,7 +1272,7 @@ static void run_micro(struct bench *b)
 		pr_debug("dmio_bench: %llu\n", sink);
 }
 
-/* ---- allocation probe (bench/init.sh drives it) ------------------------------- */
+/* ---- allocation and lock probe (bench/init.sh drives it) ------------------------ */
 
 /*
  * echo "<name>:<path> <case> <contender> <requests>" > .../parameters/probe
@@ -1088,8 +1280,18 @@ static void run_micro(struct bench *b)
  * with failslab and fail_page_alloc armed (task-filter, probability 100),
  * every slab or page allocation the I/O path attempts is counted in their
  * "times" and fails, so mempools fall back to their reserve (the I/O still
- * completes).  Allocations in interrupt context are not counted.
+ * completes).  Allocations in interrupt context are not counted.  Without
+ * CONFIG_FAULT_INJECTION (Debian's kernels) it only runs the requests, for
+ * the lock count: the ring buffer is switched on for the counted requests
+ * only (bench/init.sh leaves it off).
  */
+static void bench_make_it_fail(bool on)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	current->make_it_fail = on;
+#endif
+}
+
 static int probe_set(const char *val, const struct kernel_param *kp)
 {
 	char dev[80], cname[48], wname[40];
@@ -1098,6 +1300,7 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 	struct dmio_bdev_ref ref;
 	struct sample s;
 	unsigned int count, i;
+	struct bench *bench = benches[0];
 	char *path;
 	int r;
 
@@ -1138,6 +1341,7 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 	run_one(bench, &w, 20 * NSEC_PER_MSEC, &s);
 	r = s.ret;
 	if (!r) {
+		bool was_on = tracing_is_on();
 		u64 n = 0, bios0;
 
 		dmio_counters_enable();
@@ -1146,7 +1350,9 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 		atomic_set(&bench->inflight, 0);
 		atomic_set(&bench->errors, 0);
 		bench->w = &w;
-		current->make_it_fail = 1;
+		/* The ring buffer records these requests only, not the warm-up. */
+		tracing_on();
+		bench_make_it_fail(true);
 		for (n = 0; n < count && !r; n++) {
 			if (c.sync) { /* returns when done */
 				r = bench_call(bench);
@@ -1160,7 +1366,9 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 				wait_event(bench->wq,
 					   atomic_read(&bench->inflight) == 0);
 		}
-		current->make_it_fail = 0;
+		bench_make_it_fail(false);
+		if (!was_on)
+			tracing_off();
 		pr_info("dmio_bench: PROBE dev=%s case=%s who=%s n=%llu bios=%llu errs=%d ret=%d\n",
 			dev, cname, wname, n, dmio_bios_submitted() - bios0,
 			atomic_read(&bench->errors), r);
@@ -1180,8 +1388,28 @@ MODULE_PARM_DESC(probe,
 
 /* ---- module ------------------------------------------------------------------- */
 
+static void benches_free(void)
+{
+	while (nr_benches) {
+		bench_free(benches[--nr_benches]);
+		benches[nr_benches] = NULL;
+	}
+}
+
+/* Point every thread's bench at @bdev (NULL: none). */
+static void benches_set_device(struct block_device *bdev, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_benches; i++) {
+		benches[i]->bdev = bdev;
+		benches[i]->devname = name;
+	}
+}
+
 static int __init bench_init(void)
 {
+	unsigned int want;
 	char *list, *s, *tok;
 	bool did_micro = false;
 	int r;
@@ -1189,20 +1417,26 @@ static int __init bench_init(void)
 	r = build_cases();
 	if (r)
 		return r;
-	r = parse_contenders();
+	r = parse_contenders() ?: parse_threads();
 	if (r)
 		goto bad;
-	r = bench_alloc(&bench);
-	if (r)
-		goto bad;
+	want = nr_benches;
+	for (nr_benches = 0; nr_benches < want; nr_benches++) {
+		r = bench_alloc(&benches[nr_benches],
+				nr_benches ? benches[0] : NULL);
+		if (r)
+			goto bad;
+		benches[nr_benches]->base = nr_benches * BENCH_THREAD_SPAN;
+	}
 
 	list = kstrdup(devs, GFP_KERNEL);
 	if (!list) {
 		r = -ENOMEM;
 		goto bad;
 	}
-	pr_info("dmio_bench: START time_ms=%u reps=%u slices=%u warm_ms=%u contenders=%s only=%s\n",
-		time_ms, reps, slices, warm_ms, contenders, only);
+	pr_info("dmio_bench: START time_ms=%u reps=%u slices=%u warm_ms=%u contenders=%s only=%s threads=%s cpus=%u\n",
+		time_ms, reps, slices, warm_ms, contenders, only, threads,
+		num_online_cpus());
 	s = list;
 	while ((tok = strsep(&s, ","))) {
 		char *path = strchr(tok, ':');
@@ -1216,27 +1450,27 @@ static int __init bench_init(void)
 			pr_err("dmio_bench: cannot open %s: %d\n", path, r);
 			continue;
 		}
-		bench->bdev = ref.bdev;
-		bench->devname = tok;
+		benches_set_device(ref.bdev, tok);
 		if (micro && !did_micro) {
-			run_micro(bench);
+			run_micro(benches[0]);
 			did_micro = true;
 		}
-		run_device(bench);
+		run_device(benches[0]);
 		dmio_bdev_close(&ref);
-		bench->bdev = NULL;
+		benches_set_device(NULL, NULL);
 	}
 	kfree(list);
 	pr_info("dmio_bench: END\n");
 	return 0;
 bad:
+	benches_free();
 	kfree(cases);
 	return r;
 }
 
 static void __exit bench_exit(void)
 {
-	bench_free(bench);
+	benches_free();
 	kfree(cases);
 }
 

@@ -3,7 +3,7 @@
 """report.py - turn a benchmark run (bench/run.sh) into BENCH lines, a table,
 results.md, results.json and a plot of the ratios.
 
-usage: report.py --run build/bench/run --out build/bench
+usage: report.py --run build/bench/run --out build/bench [--smp]
 
 Reads RUN/console.log (the dmio_bench: lines of bench/dm-io-bench.ko),
 RUN/guest/{summary,devices.txt,nullb.txt,allocs.txt,fio/*.json} and
@@ -126,7 +126,8 @@ def summarise(samples, order, contenders):
         rec = {'device': key[0], 'case': key[1], 'who': {}}
         for w, lst in s.items():
             vals = [v for _, v, _ in lst]
-            bios, reqs = WARM.get((key, w), (0, 0))
+            # the warm-up runs on one thread, under the plain case name
+            bios, reqs = WARM.get(((key[0], re.sub(r'@t\d+$', '', key[1])), w), (0, 0))
             rec['who'][w] = {
                 'samples': vals,
                 'median': median(vals),
@@ -168,6 +169,47 @@ def parse_allocs(path):
         else:
             res.setdefault(key, {})[d['who']] = None
     return res
+
+
+def parse_locks(path):
+    """bench/init.sh's LOCKS lines: {case: {who: (n, ok, lost, {lock<-caller: calls})}}."""
+    res = {}
+    if not os.path.exists(path):
+        return res
+    for line in open(path):
+        if not line.startswith('LOCKS '):
+            continue
+        d = kv(line)
+        calls = {k: int(v) for k, v in d.items()
+                 if k not in ('dev', 'case', 'who', 'n', 'ok', 'lost') and v.isdigit()}
+        res.setdefault(d['case'], {})[d['who']] = (int(d['n']), d.get('ok') == '1',
+                                                  d.get('lost', '?'), calls)
+    return res
+
+
+def locks_table(locks):
+    """Per case and lock<-caller: calls per request of each contender."""
+    if not locks:
+        return None
+    who = ['ours', 'user', 'raw', 'kernel']
+    lines = ['| case | lock <- caller | ' + ' | '.join(who) + ' |',
+             '| --- | --- |' + ' ---: |' * len(who)]
+    for case, by in locks.items():
+        keys = sorted({k for w in by.values() for k in w[3]})
+
+        def per(w, k):
+            if w not in by:
+                return '-'
+            n, ok, lost, calls = by[w]
+            if not ok or lost != '0':
+                return 'failed' if not ok else 'lost %s' % lost
+            return '%.2f' % (calls.get(k, 0) / n)
+        lines.append('| %s | all | %s |' % (case, ' | '.join(
+            per(w, None) if w not in by or not by[w][1] or by[w][2] != '0'
+            else '%.2f' % (sum(by[w][3].values()) / by[w][0]) for w in who)))
+        for k in keys:
+            lines.append('| | %s | %s |' % (k.replace('<-', ' <- '), ' | '.join(per(w, k) for w in who)))
+    return '\n'.join(lines)
 
 
 def parse_fio(run):
@@ -427,6 +469,78 @@ def headline(recs):
     return rows
 
 
+def smp_records(recs):
+    """Per (device, case): the records of each thread count, '<case>@t<n>'."""
+    out = {}
+    for r in recs:
+        base, sep, t = r['case'].rpartition('@t')
+        if sep and t.isdigit():
+            out.setdefault((r['device'], base), {})[int(t)] = r
+    return out
+
+
+def smp_rows(recs):
+    """Rows of the scaling table: case, IOPS at 1 and N threads per contender,
+    N/1 scaling per contender, vs_raw at N threads, ours' scaling / raw's."""
+    rows = []
+    for (dev, case), byt in smp_records(recs).items():
+        lo = min(byt)
+        one = byt[lo]
+        for hi in sorted(byt)[1:]:
+            many = byt[hi]
+            who = [w for w in ('ours', 'user', 'raw', 'kernel') if w in many['who'] and w in one['who']]
+            scale = {w: many['who'][w]['median'] / one['who'][w]['median'] for w in who
+                     if one['who'][w]['median']}
+            rel = scale['ours'] / scale['raw'] if 'ours' in scale and scale.get('raw') else None
+            rows.append((dev, case, lo, hi, {w: (one['who'][w]['median'], many['who'][w]['median'])
+                                             for w in who}, scale, many.get('vs_raw'), rel))
+    return rows
+
+
+def rst_from_md(lines):
+    """A markdown table (header, rule, rows) as an rst csv-table."""
+    def cells(line):
+        return [c.strip().replace('"', '""') for c in line.strip().strip('|').split('|')]
+    return ['.. csv-table::', '   :header: ' + ', '.join('"%s"' % c for c in cells(lines[0])), ''] + \
+        ['   ' + ', '.join('"%s"' % c for c in cells(line)) for line in lines[2:]]
+
+
+def smp_table(recs):
+    rows = smp_rows(recs)
+    if not rows:
+        return None
+    who = [w for w in ('ours', 'user', 'raw', 'kernel') if any(w in r[4] for r in rows)]
+    cols = ['device', 'case'] + ['%s IOPS 1 / N threads' % w for w in who] + \
+        ['%s N/1' % w for w in who] + ['vs_raw at N', 'ours N/1 over raw N/1']
+    body = []
+    for dev, case, lo, hi, iops, scale, vs_raw, rel in rows:
+        body.append([dev, '%s (%d / %d)' % (case, lo, hi)] +
+                    ['%s / %s' % (fmt_iops(iops[w][0]), fmt_iops(iops[w][1])) if w in iops else '-'
+                     for w in who] +
+                    [fmt_ratio(scale.get(w)) for w in who] + [fmt_ratio(vs_raw), fmt_ratio(rel)])
+    return ['| ' + ' | '.join(cols) + ' |', '|' + ' --- |' * 2 + ' ---: |' * (len(cols) - 2)] + \
+        ['| ' + ' | '.join(row) + ' |' for row in body]
+
+
+def publish_smp(root, commit, intro, recs, locks_md):
+    """Documentation/bench-smp.rst: the scaling table, the locks, every case."""
+    title = 'dm-io benchmark on SMP: the last full run of make bench-smp'
+    text = ['.. SPDX-License-Identifier: GPL-2.0', '',
+            '.. Written by "make bench-smp" (bench/report.py --smp --publish); do not edit.', '',
+            '=' * len(title), title, '=' * len(title), '',
+            'Commit %s. ' % commit + ' '.join(intro.split('\n')[2:]).replace('`', '``'), '',
+            'Scaling', '-------', '']
+    st = smp_table(recs)
+    text += (rst_from_md(st) if st else ['No case ran with two thread counts.']) + ['']
+    if locks_md:
+        text += ['Locks taken per request', '-----------------------', ''] + \
+            [locks_md[0].replace('`', '``'), ''] + rst_from_md(locks_md[1].split('\n')) + ['']
+    text += ['Every case', '----------', ''] + rst_table(recs) + ['']
+    with open(os.path.join(root, 'Documentation', 'bench-smp.rst'), 'w') as f:
+        f.write('\n'.join(text))
+    print('report: published to %s/Documentation/bench-smp.rst' % root)
+
+
 def rst_table(recs):
     cols = ('device', 'case', 'ours IOPS', 'raw IOPS', 'kernel IOPS', 'vs_raw', 'vs_kernel')
     out = ['.. csv-table::', '   :header: ' + ', '.join('"%s"' % c for c in cols), '']
@@ -490,6 +604,9 @@ def main():
                          'ROOT/Documentation/bench-history.rst and renew the summary '
                          'table of ROOT/README.md')
     ap.add_argument('--commit', default='?', help='the commit measured (for --publish)')
+    ap.add_argument('--smp', action='store_true',
+                    help='a run of bench/run.sh --smp (QEMU, cases <case>@t<threads>): '
+                         'add the scaling table; --publish writes Documentation/bench-smp.rst only')
     a = ap.parse_args()
     global METRIC
     METRIC = a.metric
@@ -523,6 +640,10 @@ def main():
     print('\n'.join(out))
     print()
     print(table)
+    st = smp_table(recs)
+    if st:
+        print()
+        print('\n'.join(st))
     for p in problems:
         print('report: PROBLEM: ' + p, file=sys.stderr)
 
@@ -531,9 +652,17 @@ def main():
     reps = start.get('reps', '?') if start else '?'
     time_ms = start.get('time_ms', '?') if start else '?'
     slices = start.get('slices', '1') if start else '?'
+    if a.smp:
+        where = ("Debian's kernel %s under QEMU/TCG with %s virtual CPUs (each case with %s "
+                 "submitting threads, each bound to its own CPU, on regions of their own; "
+                 "null_blk with a submission queue per CPU)"
+                 % (kernel, start.get('cpus', '?') if start else '?',
+                    (start.get('threads', '?') if start else '?').replace(',', ' and ')))
+    else:
+        where = 'UML kernel %s (single CPU, PREEMPT_NONE, SLAB)' % kernel
     md = ['# dm-io benchmark results', '',
-          '%s, UML kernel %s (single CPU, PREEMPT_NONE, SLAB), host: %s, host load average before/after: %s / %s.'
-          % (date, kernel, host.get('cpu', '?'), host.get('load_before', '?'), host.get('load_after', '?')),
+          '%s, %s, host: %s, host load average before/after: %s / %s.'
+          % (date, where, host.get('cpu', '?'), host.get('load_before', '?'), host.get('load_after', '?')),
           '',
           'Each measurement: %s ms fixed time per contender and repetition, run as %s '
           'interleaved slices (ours, raw, kernel, ours, raw, kernel, ...); %s repetitions. IOPS = requests (one call = all its regions) per second; '
@@ -541,8 +670,8 @@ def main():
           '(range of the per-repetition ratios). bios/req: dm-io\'s own counters. '
           'slab allocs/req: allocation attempts on the I/O path counted with failslab '
           '(null_blk, queue depth 1).' % (time_ms, slices, reps), '',
-          'Time base: %s. UML is one host process; when the host runs something else the '
-          'guest clock goes on. The module reads the clock every 16 requests; an interval '
+          'Time base: %s. The guest is one host process (UML) or has a host thread per CPU '
+          '(QEMU); when the host runs something else the guest clock goes on. The module reads the clock every 16 requests; an interval '
           'longer than 8x the median interval of that measurement is a host stall and counts '
           'only as one median interval ("busy" time). Time removed that way: %s. '
           '(`bench/report.py --metric wall` reports elapsed time instead.)'
@@ -554,9 +683,27 @@ def main():
                   % (d['name'], DEV_DESC.get(d['name'], ''), d['sectors'], d['lbs'],
                      d['max_sectors'], d['max_segments']))
     md += ['', table, '']
+    st = smp_table(recs)
+    if st:
+        md += ['## Scaling from 1 to N submitting threads', '',
+               'N/1: IOPS with N threads over IOPS with one (medians); dm-io scales as raw bios do '
+               'when "ours N/1 over raw N/1" is 1.', ''] + st + ['']
     et = extra_table(recs)
     if et:
         md += ['## Analysis contenders (raw plus one dm-io cost at a time)', '', et, '']
+    locks = parse_locks(os.path.join(a.run, 'guest', 'locks.txt'))
+    lt = locks_table(locks)
+    locks_md = None
+    if lt:
+        nreq = sorted({e[0] for by in locks.values() for e in by.values()})
+        locks_md = ('Calls of the lock functions (spin, rw, mutex, rwsem) per request, by lock '
+                    'function and caller, counted with ftrace\'s function tracer for the '
+                    'benchmark task only over %s requests at queue depth 1 on null_blk '
+                    '(completion inline), in process context only (interrupts that hit the '
+                    'task are left out). Async requests complete inside the submission, so '
+                    'nothing wakes the submitter; a sync call\'s own wait (raw: '
+                    'submit_bio_wait()) is in its column.' % '/'.join(map(str, nreq)), lt)
+        md += ['## Locks taken per request', '', locks_md[0], '', lt, '']
     at = alloc_table(allocs)
     if at:
         md += ['## Allocations on the I/O path', '',
@@ -583,7 +730,9 @@ def main():
         json.dump({'date': date, 'kernel': kernel, 'host': host, 'devices': devs,
                    'cases': recs + frecs, 'allocs': {'%s %s' % k: v for k, v in allocs.items()},
                    'micro': micro, 'problems': problems}, f, indent=1)
-    if a.publish:
+    if a.publish and a.smp:
+        publish_smp(a.publish, a.commit, '\n'.join(md[:md.index(table)]), recs, locks_md)
+    elif a.publish:
         publish(a.publish, a.commit, date, kernel, host, recs + frecs, '\n'.join(md[:md.index(table)]))
     print()
     print('report: wrote %s, %s%s' % (os.path.join(a.out, 'results.md'),

@@ -15,8 +15,21 @@
 #     markdown table, and writes build/bench/results.md, results.json and
 #     the plot of the ratios, build/bench/ratios.png.
 #
-# usage: bench/run.sh [--report-only]
+# usage: bench/run.sh [--smp] [--report-only]
 #   --report-only   skip 1-3, report again from build/bench/run/
+#   --smp           "make bench-smp": Debian's stock kernel of the series
+#                   KVER selects (6.1 by default) under QEMU/TCG with
+#                   BENCH_CPUS (default 2) virtual CPUs instead of UML; the
+#                   modules are built against its linux-headers (as the
+#                   qemu leg of "make check"), the guest is bench/init.sh
+#                   started by tests/qemu/init.sh; each case runs with 1 and
+#                   BENCH_CPUS submitting threads, one per CPU, on null_blk
+#                   with a submission queue per CPU; the report adds the
+#                   scaling of each contender.  Output in build/bench-smp/;
+#                   a full run renews Documentation/bench-smp.rst.
+#                   Defaults: BENCH_THREADS=1,<cpus>, BENCH_DEVS=nullb,
+#                   BENCH_ONLY=the 4 KiB cases of 1, 2 and 4 regions,
+#                   BENCH_FIO=0 BENCH_ALLOCS=0 BENCH_MICRO=0 BENCH_LOCKS=1.
 #
 # Environment (all optional; passed to the guest on the kernel command line,
 # so no white space in the values):
@@ -51,6 +64,11 @@
 #                     staged copy before the build: to measure an engine change
 #                     without touching the checkout, e.g.
 #                     BENCH_PATCH=bench/variants/glue-O2.patch
+#   BENCH_THREADS     comma-separated numbers of submitting threads (--smp)
+#   BENCH_LOCKS=1     count the locks each request takes, per lock and caller,
+#                     with ftrace's function tracer (default with --smp)
+#   BENCH_LOCK_CASES  comma-separated cases for that count
+#   BENCH_CPUS        virtual CPUs of the QEMU guest (--smp; default 2)
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$DMIO_ROOT" || exit 1
@@ -60,36 +78,56 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS ARCH CROSS_COMPILE \
 	KBUILD_OUTPUT KBUILD_EXTRA_SYMBOLS KBUILD_EXTMOD KDIR O M
 export LC_ALL=C
 
-OUT=${BENCH_OUT:-$DMIO_ROOT/build/bench}
-case $OUT in /*) ;; *) OUT=$DMIO_ROOT/$OUT ;; esac
-STAGE=$OUT/src
-RUN=$OUT/run
-TIMEOUT=${BENCH_TIMEOUT:-1800}
+smp=0 report_only=0
+for a in "$@"; do
+	case $a in
+	--smp) smp=1 ;;
+	--report-only) report_only=1 ;;
+	*) die "usage: $0 [--smp] [--report-only]" ;;
+	esac
+done
 
 # A full run (the default cases, devices and contenders, fio included, the
 # checkout's own code) also renews the results in Documentation/ and the
 # README's summary; BENCH_PUBLISH=0 or =1 says otherwise.
 publish=1
-for v in BENCH_ONLY BENCH_DEVS BENCH_CONTENDERS BENCH_PATCH BENCH_TIME_MS BENCH_REPS BENCH_SLICES; do
+for v in BENCH_ONLY BENCH_DEVS BENCH_CONTENDERS BENCH_PATCH BENCH_TIME_MS BENCH_REPS BENCH_SLICES \
+	BENCH_THREADS BENCH_CPUS BENCH_LOCKS BENCH_LOCK_CASES BENCH_PROBE_N; do
 	[ -z "${!v:-}" ] || publish=0
 done
-[ "${BENCH_FIO:-1}" != 0 ] || publish=0
+[ "${BENCH_FIO:-1}" != 0 ] || [ "$smp" = 1 ] || publish=0
 publish=${BENCH_PUBLISH:-$publish}
 
+CPUS=${BENCH_CPUS:-2}
+if [ "$smp" = 1 ]; then
+	case $CPUS in [1-8]) ;; *) die "BENCH_CPUS=$CPUS: 1 to 8 (the module's most threads)" ;; esac
+	[ "${BENCH_PERF:-0}" = 0 ] || die "BENCH_PERF=1 profiles the UML process: not with --smp"
+	export BENCH_THREADS=${BENCH_THREADS:-1,$CPUS} BENCH_FIO=${BENCH_FIO:-0} \
+		BENCH_ALLOCS=${BENCH_ALLOCS:-0} BENCH_MICRO=${BENCH_MICRO:-0} \
+		BENCH_LOCKS=${BENCH_LOCKS:-1} \
+		BENCH_DEVS=${BENCH_DEVS:-nullb:/dev/dmio_bnb} \
+		BENCH_ONLY=${BENCH_ONLY:--4k-qd1-r1,-4k-qd32-r1,-4k-qd8-r2,-4k-qd8-r4}
+fi
+OUT=${BENCH_OUT:-$DMIO_ROOT/build/bench$([ "$smp" = 0 ] || echo -smp)}
+case $OUT in /*) ;; *) OUT=$DMIO_ROOT/$OUT ;; esac
+STAGE=$OUT/src
+RUN=$OUT/run
+TIMEOUT=${BENCH_TIMEOUT:-1800}
+
 report() {
-	local pub=()
-	[ "$publish" = 0 ] || pub=(--publish "$DMIO_ROOT" --commit \
+	local opts=()
+	[ "$smp" = 0 ] || opts=(--smp)
+	[ "$publish" = 0 ] || opts+=(--publish "$DMIO_ROOT" --commit \
 		"$(git -C "$DMIO_ROOT" describe --always --dirty 2>/dev/null || echo unknown)")
-	python3 "$DMIO_ROOT/bench/report.py" --run "$RUN" --out "$OUT" "${pub[@]}"
+	python3 "$DMIO_ROOT/bench/report.py" --run "$RUN" --out "$OUT" "${opts[@]}"
 }
 
-if [ "${1:-}" = --report-only ]; then
+if [ "$report_only" = 1 ]; then
 	[ -f "$RUN/console.log" ] || die "no $RUN/console.log: run bench/run.sh first"
 	publish=${BENCH_PUBLISH:-0}	# which run it was is not known here
 	report
 	exit $?
 fi
-[ $# -eq 0 ] || die "usage: $0 [--report-only]"
 
 case $DMIO_ROOT$OUT in
 *[[:space:]]*) die "white space in '$DMIO_ROOT' or '$OUT' (it goes on the UML kernel command line)" ;;
@@ -98,8 +136,24 @@ esac
 # --- 1. dependencies, test kernel, plotter ----------------------------------------
 step "bench: started in $DMIO_ROOT"
 "$DMIO_ROOT/scripts/ensure-deps.sh" || die "could not install the dependencies"
-B=$("$DMIO_ROOT/scripts/uml-kernel.sh") || die "could not build the test kernel"
-[ -x "$B/linux" ] || die "no test kernel in $B"
+if [ "$smp" = 1 ]; then
+	# The headers of Debian's kernel of the series (in a chroot for 7.3);
+	# its image comes after the build (qemu-kernel.sh wants the headers).
+	[ -z "$(x86_chroot)" ] || x86_chroot_prepare >/dev/null ||
+		die "cannot prepare the $(x86_chroot) chroot with the $DMIO_KVER headers"
+	abi=$(x86_abi)
+	[ -n "$abi" ] || die "no x86-64 headers for $DMIO_KVER (KVER=$DMIO_KVER scripts/ensure-deps.sh)"
+	KDIR=/usr/src/linux-headers-$abi-amd64
+	kmake=(x86_run make)
+	case $OUT in "$DMIO_ROOT"/build/*) ;; *)
+		[ -z "$(x86_chroot)" ] || die "BENCH_OUT must be under $DMIO_ROOT/build for $DMIO_KVER (built in a chroot)" ;;
+	esac
+else
+	B=$("$DMIO_ROOT/scripts/uml-kernel.sh") || die "could not build the test kernel"
+	[ -x "$B/linux" ] || die "no test kernel in $B"
+	KDIR=$B
+	kmake=(make ARCH=um)
+fi
 if ! command -v gnuplot >/dev/null &&
 	! python3 -c 'import matplotlib' 2>/dev/null; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -121,7 +175,7 @@ fi
 mkdir -p "$OUT" || die "cannot create $OUT"
 log=$OUT/build.log
 : >"$log"
-step "bench: building dm-io.ko, targets/dm-iomirror.ko, bench/dm-io-bench.ko for the test kernel (log: ${log#"$DMIO_ROOT"/})"
+step "bench: building dm-io.ko, targets/dm-iomirror.ko, bench/dm-io-bench.ko against $KDIR (log: ${log#"$DMIO_ROOT"/})"
 stage_sources "$STAGE" || die "cannot copy the sources to $STAGE"
 if [ -n "${BENCH_PATCH:-}" ]; then
 	IFS=, read -r -a patches <<<"$BENCH_PATCH"
@@ -132,8 +186,8 @@ if [ -n "${BENCH_PATCH:-}" ]; then
 			die "$p does not apply (see $log)"
 	done
 fi
-if ! { make -C "$STAGE" -j"$(nproc)" KDIR="$B" ARCH=um targets &&
-       make -C "$B" ARCH=um M="$STAGE/bench" \
+if ! { "${kmake[@]}" -C "$STAGE" -j"$(nproc)" KDIR="$KDIR" targets &&
+       "${kmake[@]}" -C "$KDIR" M="$STAGE/bench" \
 		KBUILD_EXTRA_SYMBOLS="$STAGE/Module.symvers" modules; } >>"$log" 2>&1; then
 	tail -20 "$log" >&2
 	die "the build failed, see $log"
@@ -141,15 +195,16 @@ fi
 for ko in dm-io.ko targets/dm-iomirror.ko bench/dm-io-bench.ko; do
 	[ -f "$STAGE/$ko" ] || die "the build made no $ko (see $log)"
 done
-if grep -q 'warning:' "$log"; then
-	grep 'warning:' "$log" | head -10 >&2
+if grep -i 'warning:' "$log" | grep -qv 'Skipping BTF generation'; then
+	grep -i 'warning:' "$log" | head -10 >&2
 	die "compiler warnings in the build (see $log)"
 fi
 
 # --- 3. the guest --------------------------------------------------------------------------
 params=()
 for v in BENCH_TIME_MS BENCH_REPS BENCH_SLICES BENCH_ONLY BENCH_DEVS BENCH_CONTENDERS BENCH_MICRO \
-	 BENCH_ALLOCS BENCH_FIO BENCH_FIO_SECS BENCH_FIO_REPS BENCH_PROBE_N BENCH_PROBE_CASES BENCH_PERF; do
+	 BENCH_ALLOCS BENCH_FIO BENCH_FIO_SECS BENCH_FIO_REPS BENCH_PROBE_N BENCH_PROBE_CASES BENCH_PERF \
+	 BENCH_THREADS BENCH_LOCKS BENCH_LOCK_CASES; do
 	val=${!v:-}
 	[ -z "$val" ] && continue
 	case $val in *[[:space:]]*) die "$v must not contain white space" ;; esac
@@ -162,7 +217,13 @@ mkdir -p "$RUN"
 	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) CPUs"
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$RUN/host.txt"
-step "bench: booting the test kernel (timeout $TIMEOUT s; console: ${RUN#"$DMIO_ROOT"/}/console.log)"
+if [ "$smp" = 1 ]; then
+	img=$("$DMIO_ROOT/scripts/qemu-kernel.sh") || die "cannot get Debian's kernel image"
+	vermagic=$(modinfo -F vermagic "$STAGE/dm-io.ko")
+	[ "${vermagic%% *}" = "$(cat "$img/kver")" ] ||
+		die "dm-io.ko is built for '${vermagic%% *}', the image is $(cat "$img/kver")"
+fi
+step "bench: booting the $([ "$smp" = 1 ] && echo "QEMU guest ($CPUS CPUs)" || echo "test kernel") (timeout $TIMEOUT s; console: ${RUN#"$DMIO_ROOT"/}/console.log)"
 t0=$(date +%s)
 perf_pid=
 if [ "${BENCH_PERF:-0}" != 0 ]; then
@@ -177,8 +238,13 @@ if [ "${BENCH_PERF:-0}" != 0 ]; then
 	  done ) &
 	pids_pid=$!
 fi
-"$DMIO_ROOT/scripts/run-uml.sh" -k "$B" -m "$STAGE" -t "$TIMEOUT" \
-	-i "$STAGE/bench/init.sh" "$RUN" "${params[@]}"
+if [ "$smp" = 1 ]; then
+	"$DMIO_ROOT/scripts/run-qemu.sh" -k "$img" -m "$STAGE" -t "$TIMEOUT" -c "$CPUS" \
+		-i bench/init.sh "$RUN" "${params[@]}"
+else
+	"$DMIO_ROOT/scripts/run-uml.sh" -k "$B" -m "$STAGE" -t "$TIMEOUT" \
+		-i "$STAGE/bench/init.sh" "$RUN" "${params[@]}"
+fi
 rc=$?
 if [ -n "$perf_pid" ]; then
 	kill "$pids_pid" 2>/dev/null

@@ -6,8 +6,10 @@
 # same tests/uml/init.sh as the UML guest (DMIO_PLATFORM=qemu), started by
 # tests/qemu/init.sh.
 #
-# usage: run-qemu.sh [-k IMAGE_DIR] [-m MODDIR] [-t TIMEOUT] [-c CPUS] OUTDIR [KERNEL-PARAM...]
+# usage: run-qemu.sh [-k IMAGE_DIR] [-m MODDIR] [-t TIMEOUT] [-c CPUS] [-i INIT] OUTDIR [KERNEL-PARAM...]
 #
+#   -i  the guest script, a path in MODDIR (default tests/uml/init.sh; the
+#       benchmark's is bench/init.sh)
 #   -k  the extracted Debian kernel package (default: scripts/qemu-kernel.sh)
 #   -m  a staging copy of the tree with dm-io.ko and targets/dm-iomirror.ko
 #       built against the matching linux-headers (default: build/x86_64,
@@ -34,13 +36,15 @@ IMG=
 MODDIR=$DMIO_ROOT/build/x86_64
 TIMEOUT=${DMIO_QEMU_TIMEOUT:-900}
 CPUS=2
-usage="usage: $0 [-k IMAGE_DIR] [-m MODDIR] [-t TIMEOUT] [-c CPUS] OUTDIR [KERNEL-PARAM...]"
-while getopts k:m:t:c: opt; do
+INIT=tests/uml/init.sh
+usage="usage: $0 [-k IMAGE_DIR] [-m MODDIR] [-t TIMEOUT] [-c CPUS] [-i INIT] OUTDIR [KERNEL-PARAM...]"
+while getopts k:m:t:c:i: opt; do
 	case $opt in
 	k) IMG=$OPTARG ;;
 	m) MODDIR=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	c) CPUS=$OPTARG ;;
+	i) INIT=$OPTARG ;;
 	*) die "$usage" ;;
 	esac
 done
@@ -56,8 +60,8 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installe
 BIOS=/usr/share/qemu/qboot.rom
 [ -f "$BIOS" ] || BIOS=
 MODDIR=$(cd "$MODDIR" 2>/dev/null && pwd) || die "no module dir $MODDIR"
-[ -f "$MODDIR/tests/uml/init.sh" ] || die "$MODDIR is not a staging copy of the tree (no tests/uml/init.sh)"
-for p in "$OUT" "$MODDIR"; do
+[ -f "$MODDIR/$INIT" ] || die "$MODDIR is not a staging copy of the tree (no $INIT)"
+for p in "$OUT" "$MODDIR" "$INIT"; do
 	case $p in *[[:space:],]*) die "path with white space or comma: '$p'" ;; esac
 done
 
@@ -197,7 +201,7 @@ rm -rf "$R"
 # 9p: "dmio" = the staging tree (read-only), "dmioout" = OUTDIR/guest.
 # Unknown NAME=value parameters reach init as environment, as with UML.
 append="console=ttyS0 rdinit=/init panic=-1 loglevel=7 hung_task_panic=1 log_buf_len=4M"
-append+=" sysctl.kernel.hung_task_timeout_secs=60 DMIO_OUT=/results DMIO_MODDIR=/dmio"
+append+=" sysctl.kernel.hung_task_timeout_secs=60 DMIO_OUT=/results DMIO_MODDIR=/dmio DMIO_INIT=$INIT"
 [ -z "${DMIO_SELFTEST_TIMEOUT:-}" ] || append+=" DMIO_SELFTEST_TIMEOUT=$DMIO_SELFTEST_TIMEOUT"
 [ $# -eq 0 ] || append+=" $*"
 qemu=(qemu-system-x86_64 -accel tcg -smp "$CPUS" -m 1536 ${BIOS:+-bios "$BIOS"}

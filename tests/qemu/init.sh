@@ -12,7 +12,9 @@
 #    "dmioout" (the host's OUTDIR/guest) at /results;
 #  * loads configfs, dm-mod and the dm targets, loop, null_blk (no default
 #    device) and brd with the RAM disks of tests/uml/devices.md.
-# Kernel command line: DMIO_OUT=/results DMIO_MODDIR=/dmio [DMIO_...=...].
+# Kernel command line: DMIO_OUT=/results DMIO_MODDIR=/dmio [DMIO_...=...];
+# DMIO_INIT=<path in the staging tree> runs another guest script instead
+# (run-qemu.sh -i: the benchmark's bench/init.sh).
 
 GUEST=QINIT
 . /guest-lib.sh	# tests/guest-lib.sh, put beside /init by run-qemu.sh
@@ -42,7 +44,7 @@ for m in configfs dm_mod dm_flakey dm_mirror dm_zero dm_delay loop; do mod "$m";
 mod null_blk nr_devices=0
 mod brd rd_nr=4 rd_size=32768
 
-INIT=${DMIO_MODDIR:-/dmio}/tests/uml/init.sh
+INIT=${DMIO_MODDIR:-/dmio}/${DMIO_INIT:-tests/uml/init.sh}
 if [ ! -f "$INIT" ]; then
 	log "no $INIT (is the 9p share dmio mounted?); powering off"
 	halt_now
