@@ -985,8 +985,9 @@ static noinline_for_stack void run_threads(unsigned int nt,
 {
 	DECLARE_COMPLETION_ONSTACK(go);
 	DECLARE_COMPLETION_ONSTACK(done);
-	struct task_struct *task[BENCH_MAX_THREADS];
-	struct bench_thread t[BENCH_MAX_THREADS];
+	/* Only module_init() measures: one caller at a time. */
+	static struct task_struct *task[BENCH_MAX_THREADS];
+	static struct bench_thread t[BENCH_MAX_THREADS];
 	atomic_t left = ATOMIC_INIT(nt);
 	unsigned int i = 0, cpu;
 
@@ -1057,10 +1058,12 @@ static void measure(const struct contender *w, unsigned int nt, u64 ns,
 static void run_rep(struct bench *b, const struct bench_case *c,
 		    const char *name, unsigned int nt, int rep)
 {
-	struct sample acc[BENCH_MAX_CONTENDERS] = {}, s;
+	static struct sample acc[BENCH_MAX_CONTENDERS]; /* one caller */
 	unsigned int sl, i, nsl = max(slices, 1u);
+	struct sample s;
 	u64 ns = div_u64((u64)time_ms * NSEC_PER_MSEC, nsl);
 
+	memset(acc, 0, sizeof(acc));
 	/*
 	 * ours, raw, kernel, ours, raw, kernel...: a stall of the host (UML is
 	 * a host process) hits every contender of the repetition alike.
