@@ -979,9 +979,8 @@ static int bench_thread_fn(void *arg)
  * requests summed, the longest of their times, the shortest of their host
  * stalls (a stall of one thread does not shorten the others' time).
  */
-static noinline_for_stack void run_threads(unsigned int nt,
-					   const struct contender *w, u64 ns,
-					   struct sample *s)
+static void run_threads(unsigned int nt, const struct contender *w, u64 ns,
+			struct sample *s)
 {
 	DECLARE_COMPLETION_ONSTACK(go);
 	DECLARE_COMPLETION_ONSTACK(done);
@@ -1101,17 +1100,17 @@ static void run_device(struct bench *b)
 		queue_max_segments(q));
 	for (ci = 0; ci < nr_cases; ci++) {
 		const struct bench_case *c = &cases[ci];
+		u64 extent = c->nr * ((u64)c->size + BENCH_GAP_BYTES);
+		u64 span = (u64)BENCH_THREAD_SPAN << SECTOR_SHIFT;
 		struct sample s;
 		bool failed = false;
 
 		if (!matches(only, c->name))
 			continue;
-		if (((u64)(nr_benches - 1) * BENCH_THREAD_SPAN
-		     << SECTOR_SHIFT) +
-				    c->nr * ((u64)c->size + BENCH_GAP_BYTES) >
-			    (u64)bdev_nr_sectors(b->bdev) << SECTOR_SHIFT ||
-		    c->nr * ((u64)c->size + BENCH_GAP_BYTES) >
-			    (u64)BENCH_THREAD_SPAN << SECTOR_SHIFT) {
+		/* Every thread's regions inside its span, and on the device. */
+		if (extent > span || (nr_benches - 1) * span + extent >
+					     (u64)bdev_nr_sectors(b->bdev)
+						     << SECTOR_SHIFT) {
 			pr_info("dmio_bench: SKIP dev=%s case=%s (device too small)\n",
 				b->devname, c->name);
 			continue;

@@ -197,16 +197,17 @@ def locks_table(locks):
     for case, by in locks.items():
         keys = sorted({k for w in by.values() for k in w[3]})
 
-        def per(w, k):
+        def per(w, k=None):
+            """Calls of k per request (k None: of every lock)."""
             if w not in by:
                 return '-'
             n, ok, lost, calls = by[w]
-            if not ok or lost != '0':
-                return 'failed' if not ok else 'lost %s' % lost
-            return '%.2f' % (calls.get(k, 0) / n)
-        lines.append('| %s | all | %s |' % (case, ' | '.join(
-            per(w, None) if w not in by or not by[w][1] or by[w][2] != '0'
-            else '%.2f' % (sum(by[w][3].values()) / by[w][0]) for w in who)))
+            if not ok:
+                return 'failed'
+            if lost != '0':
+                return 'lost %s' % lost
+            return '%.2f' % ((sum(calls.values()) if k is None else calls.get(k, 0)) / n)
+        lines.append('| %s | all | %s |' % (case, ' | '.join(per(w) for w in who)))
         for k in keys:
             lines.append('| | %s | %s |' % (k.replace('<-', ' <- '), ' | '.join(per(w, k) for w in who)))
     return '\n'.join(lines)
@@ -683,7 +684,6 @@ def main():
                   % (d['name'], DEV_DESC.get(d['name'], ''), d['sectors'], d['lbs'],
                      d['max_sectors'], d['max_segments']))
     md += ['', table, '']
-    st = smp_table(recs)
     if st:
         md += ['## Scaling from 1 to N submitting threads', '',
                'N/1: IOPS with N threads over IOPS with one (medians); dm-io scales as raw bios do '
