@@ -301,6 +301,19 @@ run_guest() {
 	return "$rc"
 }
 
+# guest_getopts SPEC ARGS...: the launchers' options, each with a value
+# ("k:m:t:"): -X VALUE sets opt_X, whose default the caller set.  The caller
+# then shifts $((OPTIND - 1)).  Status 1 on an unknown option.
+guest_getopts() {
+	local spec=$1 opt
+	shift
+	OPTIND=1
+	while getopts "$spec" opt; do
+		[ "$opt" != "?" ] || return 1
+		printf -v "opt_$opt" '%s' "$OPTARG"
+	done
+}
+
 # guest_outdir DIR: DIR and DIR/guest (the guest's results) created;
 # prints DIR as an absolute path.
 guest_outdir() {

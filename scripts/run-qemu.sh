@@ -32,25 +32,14 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-IMG=
-MODDIR=$DMIO_ROOT/build/x86_64
-TIMEOUT=${DMIO_QEMU_TIMEOUT:-900}
-CPUS=2
-INIT=tests/uml/init.sh
 usage="usage: $0 [-k IMAGE_DIR] [-m MODDIR] [-t TIMEOUT] [-c CPUS] [-i INIT] OUTDIR [KERNEL-PARAM...]"
-while getopts k:m:t:c:i: opt; do
-	case $opt in
-	k) IMG=$OPTARG ;;
-	m) MODDIR=$OPTARG ;;
-	t) TIMEOUT=$OPTARG ;;
-	c) CPUS=$OPTARG ;;
-	i) INIT=$OPTARG ;;
-	*) die "$usage" ;;
-	esac
-done
+opt_k='' opt_m=$DMIO_ROOT/build/x86_64 opt_t=${DMIO_QEMU_TIMEOUT:-900}
+opt_c=2 opt_i=tests/uml/init.sh
+guest_getopts k:m:t:c:i: "$@" || die "$usage"
 shift $((OPTIND - 1))
 OUT=$(guest_outdir "${1:-}") || die "$usage"
 shift
+IMG=$opt_k MODDIR=$opt_m TIMEOUT=$opt_t CPUS=$opt_c INIT=$opt_i
 
 [ -n "$IMG" ] || IMG=$("$DMIO_ROOT/scripts/qemu-kernel.sh") || die "no kernel image"
 kver=$(cat "$IMG/kver" 2>/dev/null) || die "$IMG: not made by scripts/qemu-kernel.sh"

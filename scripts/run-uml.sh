@@ -19,23 +19,15 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-B=
-MODDIR=$DMIO_ROOT/build/uml
-TIMEOUT=${DMIO_UML_TIMEOUT:-900}
-INIT=$DMIO_ROOT/tests/uml/init.sh
 usage="usage: $0 [-k KERNEL_BUILD_DIR] [-m MODDIR] [-t TIMEOUT] [-i INIT] OUTDIR [KERNEL-PARAM...]"
-while getopts k:m:t:i: opt; do
-	case $opt in
-	k) B=$OPTARG ;;
-	m) MODDIR=$OPTARG ;;
-	t) TIMEOUT=$OPTARG ;;
-	i) INIT=$(cd "$(dirname "$OPTARG")" && pwd)/$(basename "$OPTARG") ;;
-	*) die "$usage" ;;
-	esac
-done
+opt_k='' opt_m=$DMIO_ROOT/build/uml opt_t=${DMIO_UML_TIMEOUT:-900}
+opt_i=$DMIO_ROOT/tests/uml/init.sh
+guest_getopts k:m:t:i: "$@" || die "$usage"
 shift $((OPTIND - 1))
 OUT=$(guest_outdir "${1:-}") || die "$usage"
 shift
+B=$opt_k MODDIR=$opt_m TIMEOUT=$opt_t
+INIT=$(cd "$(dirname "$opt_i")" && pwd)/$(basename "$opt_i")
 
 [ -n "$B" ] || B=$("$DMIO_ROOT/scripts/uml-kernel.sh") || die "no UML kernel"
 [ -x "$B/linux" ] || die "$B/linux: no UML kernel there"

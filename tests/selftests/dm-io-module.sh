@@ -24,8 +24,6 @@ LIB_KO=$MODDIR/dm-io.ko
 TEST_KO=$MODDIR/tests/kunit/dm-io-test.ko
 SYMS="dm_io_get dm_io_put dm_io_sync dm_io_async dm_io_sync_bvec dm_io_async_bvec dm_io_sync_vm dm_io_async_vm"
 
-loaded() { [ -d "/sys/module/$1" ]; }
-
 tap_header
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 [ -f "$LIB_KO" ] || tap_skip_all "no $LIB_KO (set DMIO_MODDIR)"
@@ -38,11 +36,11 @@ done
 tap_plan 16
 
 # Starting state: both modules loaded.
-if ! loaded dm_io; then
+if ! mod_loaded dm_io; then
 	tap_diag "dm_io not loaded on entry: loading $LIB_KO"
 	tap_run insmod "$LIB_KO" || tap_bail "cannot load $LIB_KO"
 fi
-if ! loaded dm_io_test; then
+if ! mod_loaded dm_io_test; then
 	tap_diag "dm_io_test not loaded on entry: loading $TEST_KO (its KUnit suites run again)"
 	tap_run insmod "$TEST_KO" || tap_bail "cannot load $TEST_KO"
 fi
@@ -80,58 +78,31 @@ fi
 if tap_run rmmod dm_io; then
 	tap_fail "rmmod dm_io fails while dm_io_test is loaded (it succeeded)"
 	tap_run insmod "$LIB_KO"   # best effort, so the rest can run
-elif loaded dm_io; then
+elif mod_loaded dm_io; then
 	tap_ok "rmmod dm_io fails while dm_io_test is loaded"
 else
 	tap_fail "rmmod dm_io fails while dm_io_test is loaded (failed, but dm_io is gone)"
 fi
 
 # 11-12: orderly unload.
-if tap_run rmmod dm_io_test && ! loaded dm_io_test; then
-	tap_ok "rmmod dm_io_test"
-else
-	tap_fail "rmmod dm_io_test"
-fi
-if tap_run rmmod dm_io && ! loaded dm_io; then
-	tap_ok "rmmod dm_io after dm_io_test is gone"
-else
-	tap_fail "rmmod dm_io after dm_io_test is gone"
-fi
+tap_rmmod dm_io_test "rmmod dm_io_test"
+tap_rmmod dm_io "rmmod dm_io after dm_io_test is gone"
 
 # 13: the test module needs dm_io.
-if loaded dm_io; then
+if mod_loaded dm_io; then
 	tap_skip "insmod dm-io-test.ko fails without dm_io" "dm_io is still loaded"
 else
-	mark=$(klog_mark)
-	if tap_run insmod "$TEST_KO"; then
-		tap_fail "insmod dm-io-test.ko fails without dm_io (it loaded)"
-		tap_run rmmod dm_io_test
-	elif loaded dm_io_test; then
-		tap_fail "insmod dm-io-test.ko fails without dm_io (failed, but the module is present)"
-	else
-		unknown=$(klog_since "$mark" | grep -c 'dm_io_test: Unknown symbol dm_io_')
-		if [ "$unknown" -gt 0 ]; then
-			tap_ok "insmod dm-io-test.ko fails without dm_io ($unknown unknown dm_io_* symbols)"
-		else
-			tap_diag "kernel log since insmod:"
-			klog_since "$mark" | sed 's/^/#   /'
-			tap_fail "insmod dm-io-test.ko fails without dm_io: no 'Unknown symbol dm_io_*' in the kernel log"
-		fi
-	fi
+	tap_insmod_without_dm_io "$(klog_mark)" "$TEST_KO" dm_io_test
 fi
 
 # 14-15: a second load/unload cycle.
-if loaded dm_io; then
+if mod_loaded dm_io; then
 	tap_skip "second insmod dm-io.ko" "dm_io is still loaded"
 	tap_skip "second rmmod dm_io" "dm_io is still loaded"
 else
-	if tap_run insmod "$LIB_KO" && loaded dm_io; then
+	if tap_run insmod "$LIB_KO" && mod_loaded dm_io; then
 		tap_ok "second insmod dm-io.ko"
-		if tap_run rmmod dm_io && ! loaded dm_io; then
-			tap_ok "second rmmod dm_io"
-		else
-			tap_fail "second rmmod dm_io"
-		fi
+		tap_rmmod dm_io "second rmmod dm_io"
 	else
 		tap_fail "second insmod dm-io.ko"
 		tap_skip "second rmmod dm_io" "not loaded"
@@ -139,7 +110,7 @@ else
 fi
 
 # 16: leave dm_io loaded for whatever runs next (see lib.sh).
-if loaded dm_io || { tap_run insmod "$LIB_KO" && loaded dm_io; }; then
+if mod_loaded dm_io || { tap_run insmod "$LIB_KO" && mod_loaded dm_io; }; then
 	tap_ok "dm_io loaded again for the next test"
 else
 	tap_fail "dm_io loaded again for the next test"

@@ -71,14 +71,9 @@ for p in sync_requests async_requests kind_pl kind_bvec kind_vm; do
 done
 tap_check "sync and async requests with every buffer kind" $ok
 
-for p in mismatches errors lost duplicates; do
-	v=$(param $p)
-	case $p in
-	mismatches) what="mismatched sectors" ;;
-	errors) what="failed requests" ;;
-	lost) what="lost completions" ;;
-	duplicates) what="duplicate callbacks" ;;
-	esac
+for p in "mismatches:mismatched sectors" "errors:failed requests" \
+	 "lost:lost completions" "duplicates:duplicate callbacks"; do
+	v=$(param "${p%%:*}") what=${p#*:}
 	[ "$v" = 0 ]
 	tap_check "zero $what (got ${v:-nothing})" $?
 done

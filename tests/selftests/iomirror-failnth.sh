@@ -191,7 +191,7 @@ fi
 
 # dm_io_get()/dm_io_put() balance: dm_io warns at unload when pages are
 # still reserved, and on a put of more than was got.
-iom_loaded dm_io_test && tap_run rmmod dm_io_test
+mod_loaded dm_io_test && tap_run rmmod dm_io_test
 mark=$(klog_mark)
 if tap_run rmmod dm_iomirror && tap_run rmmod dm_io; then
 	if klog_since "$mark" | grep -qE 'dm-io: (unloaded with|dm_io_put)'; then
@@ -203,7 +203,7 @@ if tap_run rmmod dm_iomirror && tap_run rmmod dm_io; then
 else
 	tap_skip "dm_io_get()/dm_io_put() balanced" "cannot unload dm_iomirror and dm_io (holders: $(ls /sys/module/dm_io/holders 2>/dev/null | tr '\n' ' '))"
 fi
-if { iom_loaded dm_io || tap_run insmod "$IOM_LIB_KO"; } && iom_loaded dm_io; then
+if { mod_loaded dm_io || tap_run insmod "$IOM_LIB_KO"; } && mod_loaded dm_io; then
 	tap_ok "dm_io loaded again"
 else
 	tap_fail "dm_io loaded again"

@@ -30,8 +30,6 @@ IOM_DMS=		# dm devices, newest first
 IOM_PIDS=		# background jobs
 IOM_T0=$(date +%s)
 
-iom_loaded() { [ -d "/sys/module/$1" ]; }
-
 # iom_quiet CMD...: run, output only on failure
 iom_quiet() {
 	_iom_out=$("$@" 2>&1)
@@ -54,7 +52,7 @@ iom_init() {
 	[ -e /dev/mapper/control ] || tap_skip_all "no /dev/mapper/control"
 	# Without udev, libdevmapper must create the /dev/mapper nodes itself.
 	export DM_DISABLE_UDEV=1
-	iom_loaded dm_io || tap_run insmod "$IOM_LIB_KO" ||
+	mod_loaded dm_io || tap_run insmod "$IOM_LIB_KO" ||
 		tap_skip_all "dm_io is not loaded and cannot be loaded"
 	iom_stale
 	IOM_WORK=/run/iomirror-$1.$$
@@ -62,7 +60,7 @@ iom_init() {
 		tap_skip_all "cannot mount a tmpfs on $IOM_WORK"
 	trap iom_cleanup EXIT
 	trap 'exit 1' INT TERM
-	if ! iom_loaded dm_iomirror; then
+	if ! mod_loaded dm_iomirror; then
 		tap_run insmod "$IOM_KO" || tap_bail "insmod $IOM_KO failed"
 	fi
 	cd "$IOM_WORK" || tap_bail "cannot cd to $IOM_WORK"
@@ -255,8 +253,8 @@ iom_cleanup() {
 	if [ -n "$IOM_WORK" ] && mountpoint -q "$IOM_WORK"; then
 		umount "$IOM_WORK" && rmdir "$IOM_WORK"
 	fi
-	iom_loaded dm_iomirror && rmmod dm_iomirror 2>/dev/null
-	iom_loaded dm_io || insmod "$IOM_LIB_KO" 2>/dev/null
+	mod_loaded dm_iomirror && rmmod dm_iomirror 2>/dev/null
+	mod_loaded dm_io || insmod "$IOM_LIB_KO" 2>/dev/null
 	:
 }
 
@@ -291,8 +289,8 @@ iom_finish() {
 	_iom_left="$_iom_left $(losetup -n -l -O NAME,BACK-FILE 2>/dev/null |
 		awk '$2 ~ /^\/run\/iomirror-/ { printf "%s ", $1 }')"
 	mountpoint -q "$IOM_WORK" && _iom_left="$_iom_left mount:$IOM_WORK"
-	iom_loaded dm_iomirror && _iom_left="$_iom_left module:dm_iomirror"
-	iom_loaded dm_io || _iom_left="$_iom_left no-dm_io"
+	mod_loaded dm_iomirror && _iom_left="$_iom_left module:dm_iomirror"
+	mod_loaded dm_io || _iom_left="$_iom_left no-dm_io"
 	_iom_left=$(echo $_iom_left)
 	if [ -z "$_iom_left" ]; then
 		tap_ok "cleanup: no devices left, dm_iomirror unloaded, dm_io loaded"

@@ -28,13 +28,13 @@ for t in dmsetup losetup insmod rmmod dmesg; do
 	command -v $t >/dev/null || tap_skip_all "$t not found"
 done
 export DM_DISABLE_UDEV=1
-iom_loaded dm_io || tap_run insmod "$IOM_LIB_KO" || tap_skip_all "cannot load dm_io"
+mod_loaded dm_io || tap_run insmod "$IOM_LIB_KO" || tap_skip_all "cannot load dm_io"
 # dm_iomirror must be the only user of dm_io for the checks below.
-if iom_loaded dm_io_test; then
+if mod_loaded dm_io_test; then
 	tap_diag "dm_io_test loaded on entry: unloading it"
 	tap_run rmmod dm_io_test || tap_skip_all "dm_io_test is loaded and cannot be unloaded"
 fi
-if iom_loaded dm_iomirror; then
+if mod_loaded dm_iomirror; then
 	tap_diag "dm_iomirror loaded on entry: unloading it"
 	tap_run rmmod dm_iomirror || tap_skip_all "dm_iomirror is loaded and cannot be unloaded"
 fi
@@ -63,7 +63,7 @@ use() {
 # --- load with dm_io present ---------------------------------------------------
 io_ref=$(refcnt dm_io)
 mark=$(klog_mark)
-if tap_run insmod "$IOM_KO" && iom_loaded dm_iomirror && has_target; then
+if tap_run insmod "$IOM_KO" && mod_loaded dm_iomirror && has_target; then
 	tap_ok "insmod dm-iomirror.ko: target $(dmsetup targets | grep '^iomirror ' | tr -s ' ')"
 else
 	tap_bail "insmod dm-iomirror.ko with dm_io loaded"
@@ -84,7 +84,7 @@ fi
 if tap_run rmmod dm_io; then
 	tap_fail "rmmod dm_io fails while dm_iomirror is loaded (it succeeded)"
 	tap_run insmod "$IOM_LIB_KO"
-elif iom_loaded dm_io && use; then
+elif mod_loaded dm_io && use; then
 	tap_ok "rmmod dm_io fails while dm_iomirror is loaded; the target still works"
 else
 	tap_fail "rmmod dm_io fails while dm_iomirror is loaded; the target still works"
@@ -92,7 +92,7 @@ fi
 if iom_dm iomt_mod "0 2048 iomirror 1 $A 0"; then
 	if rmmod dm_iomirror 2>/dev/null; then
 		tap_fail "rmmod dm_iomirror fails while a table uses it (it succeeded)"
-	elif iom_loaded dm_iomirror && [ "$(refcnt dm_iomirror)" = 1 ]; then
+	elif mod_loaded dm_iomirror && [ "$(refcnt dm_iomirror)" = 1 ]; then
 		tap_ok "rmmod dm_iomirror fails while a table uses it (refcnt 1)"
 	else
 		tap_fail "rmmod dm_iomirror fails while a table uses it (refcnt $(refcnt dm_iomirror))"
@@ -101,7 +101,7 @@ if iom_dm iomt_mod "0 2048 iomirror 1 $A 0"; then
 else
 	tap_fail "rmmod dm_iomirror while a table uses it: cannot create the table"
 fi
-if tap_run rmmod dm_iomirror && ! iom_loaded dm_iomirror && ! has_target &&
+if tap_run rmmod dm_iomirror && ! mod_loaded dm_iomirror && ! has_target &&
    [ "$(refcnt dm_io)" = "$io_ref" ]; then
 	tap_ok "rmmod dm_iomirror: target gone, dm_io refcnt back to $io_ref"
 else
@@ -110,31 +110,14 @@ fi
 tap_klog_clean "$mark" "no kernel report so far"
 
 # --- without dm_io ---------------------------------------------------------------------
-if tap_run rmmod dm_io && ! iom_loaded dm_io; then
-	tap_ok "rmmod dm_io once nothing uses it"
-else
-	tap_fail "rmmod dm_io once nothing uses it (holders: $(ls /sys/module/dm_io/holders 2>/dev/null | tr '\n' ' '))"
-fi
-if iom_loaded dm_io; then
+tap_rmmod dm_io "rmmod dm_io once nothing uses it"
+if mod_loaded dm_io; then
 	tap_skip "insmod dm-iomirror.ko without dm_io fails" "dm_io is still loaded"
 	tap_skip "no iomirror target without dm_io" "dm_io is still loaded"
 	tap_skip "no kernel report from the failed insmod" "dm_io is still loaded"
 else
 	mark=$(klog_mark)
-	if tap_run insmod "$IOM_KO"; then
-		tap_fail "insmod dm-iomirror.ko without dm_io fails (it loaded)"
-		tap_run rmmod dm_iomirror
-	elif iom_loaded dm_iomirror; then
-		tap_fail "insmod dm-iomirror.ko without dm_io fails, but the module is there"
-	else
-		n=$(klog_since "$mark" | grep -c 'dm_iomirror: Unknown symbol dm_io_')
-		if [ "$n" -gt 0 ]; then
-			tap_ok "insmod dm-iomirror.ko without dm_io fails ($n unknown dm_io_* symbols)"
-		else
-			klog_since "$mark" | sed 's/^/#   /'
-			tap_fail "insmod dm-iomirror.ko without dm_io fails, with 'Unknown symbol dm_io_*' in the log"
-		fi
-	fi
+	tap_insmod_without_dm_io "$mark" "$IOM_KO" dm_iomirror
 	if ! has_target && ! dmsetup create iomt_mod --table "0 2048 iomirror 1 $A 0" >/dev/null 2>&1 &&
 	   ! iom_exists iomt_mod; then
 		tap_ok "no iomirror target without dm_io: a table naming it is refused"
@@ -146,7 +129,7 @@ else
 fi
 
 # --- second cycle --------------------------------------------------------------------------
-if { iom_loaded dm_io || tap_run insmod "$IOM_LIB_KO"; } && iom_loaded dm_io; then
+if { mod_loaded dm_io || tap_run insmod "$IOM_LIB_KO"; } && mod_loaded dm_io; then
 	tap_ok "insmod dm-io.ko again"
 else
 	tap_bail "insmod dm-io.ko again"
@@ -156,10 +139,6 @@ if tap_run insmod "$IOM_KO" && has_target && use; then
 else
 	tap_fail "second insmod dm-iomirror.ko: the target works"
 fi
-if tap_run rmmod dm_iomirror && ! iom_loaded dm_iomirror; then
-	tap_ok "second rmmod dm_iomirror"
-else
-	tap_fail "second rmmod dm_iomirror"
-fi
+tap_rmmod dm_iomirror "second rmmod dm_iomirror"
 
 iom_finish

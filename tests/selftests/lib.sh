@@ -145,6 +145,42 @@ klog_since() {
 	dmesg 2>/dev/null | sed -n "/dm-io-selftest: mark $1\$/,\$p" | tail -n +2
 }
 
+# mod_loaded NAME: the module NAME is in the kernel
+mod_loaded() { [ -d "/sys/module/$1" ]; }
+
+# tap_rmmod NAME DESC: "ok DESC" if rmmod NAME unloads the module; else
+# its holders as diagnostics and "not ok DESC"
+tap_rmmod() {
+	if tap_run rmmod "$1" && ! mod_loaded "$1"; then
+		tap_ok "$2"
+	else
+		tap_diag "holders of $1: $(ls "/sys/module/$1/holders" 2>/dev/null | tr '\n' ' ')"
+		tap_fail "$2"
+	fi
+}
+
+# tap_insmod_without_dm_io MARK KO NAME: "ok" if insmod KO (module NAME)
+# fails, with "Unknown symbol dm_io_*" in the kernel log since MARK; a
+# module that loads anyway is unloaded again.  dm_io must be unloaded.
+tap_insmod_without_dm_io() {
+	_tap_desc="insmod ${2##*/} fails without dm_io"
+	if tap_run insmod "$2"; then
+		tap_fail "$_tap_desc (it loaded)"
+		tap_run rmmod "$3"
+	elif mod_loaded "$3"; then
+		tap_fail "$_tap_desc (failed, but the module is present)"
+	else
+		_tap_n=$(klog_since "$1" | grep -c "$3: Unknown symbol dm_io_")
+		if [ "$_tap_n" -gt 0 ]; then
+			tap_ok "$_tap_desc ($_tap_n unknown dm_io_* symbols)"
+		else
+			tap_diag "kernel log since insmod:"
+			klog_since "$1" | sed 's/^/#   /'
+			tap_fail "$_tap_desc: no 'Unknown symbol dm_io_*' in the kernel log"
+		fi
+	fi
+}
+
 # The kernel reports no test may cause: an oops, BUG, WARNING, a general
 # protection fault, a panic.  A caller may refuse more (KLOG_REPORTS|...).
 KLOG_REPORTS='(^|[^[:alnum:]_])BUG:|WARNING:|Oops|general protection|Kernel panic'

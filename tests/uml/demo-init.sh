@@ -48,6 +48,15 @@ leg_sum() {
 	dd if="$1" bs=1M count=16 iflag=direct 2>/dev/null | sha256sum | cut -c1-16
 }
 
+# legs_hold SUM WHAT: each leg's sum shown and compared with SUM.
+legs_hold() {
+	for leg in $L0 /dev/mapper/demo_leg1; do
+		sum=$(leg_sum $leg)
+		say "\$ dd if=$leg bs=1M count=16 iflag=direct | sha256sum  ->  $sum..."
+		[ "$sum" = "$1" ]; expect $? "$leg holds $2"
+	done
+}
+
 guest_mount
 mkdir -p $S
 : > "$OUT/demo.txt"
@@ -75,11 +84,7 @@ run dd if=$S/data1 of=/dev/mapper/demo bs=1M oflag=direct
 expect $? "write through the mirror (data sha256 $SUM1...)"
 
 say "4. Both legs hold it"
-for leg in $L0 /dev/mapper/demo_leg1; do
-	sum=$(leg_sum $leg)
-	say "\$ dd if=$leg bs=1M count=16 iflag=direct | sha256sum  ->  $sum..."
-	[ "$sum" = "$SUM1" ]; expect $? "$leg holds the file"
-done
+legs_hold "$SUM1" "the file"
 
 say "5. Leg 1 starts failing every write (dm-error under it), while data keeps being written"
 run dmsetup suspend demo_leg1
@@ -107,11 +112,7 @@ run dmsetup status demo
 grep -q ' AA ' $S/out; expect $? "both legs alive again (AA)"
 
 say "7. Verify every leg"
-for leg in $L0 /dev/mapper/demo_leg1; do
-	sum=$(leg_sum $leg)
-	say "\$ dd if=$leg bs=1M count=16 iflag=direct | sha256sum  ->  $sum..."
-	[ "$sum" = "$SUM2" ]; expect $? "$leg holds the latest data"
-done
+legs_hold "$SUM2" "the latest data"
 blockdev --flushbufs $L0 /dev/mapper/demo_leg1	# no stale page cache
 run cmp $L0 /dev/mapper/demo_leg1
 expect $? "the legs are identical over all ${MB} MiB"
