@@ -184,8 +184,12 @@ void dmio_bdev_query_op(void *bdev, enum dmio_op op,
  * @bytes) ends in vmalloc space (@bytes >= 1), or NULL.
  */
 void *dmio_vm_first_page(const void *addr, unsigned long long bytes);
-/* Non-zero if every page of [@addr, @addr + @bytes) is mapped, after that. */
-int dmio_vm_mapped(const void *addr, unsigned long long bytes);
+/*
+ * Non-zero if every page of [@addr, @addr + @bytes) is mapped; the first
+ * @nr of them are stored in @pages.
+ */
+int dmio_vm_mapped(const void *addr, unsigned long long bytes, void **pages,
+		   unsigned int nr);
 /* The page behind a vmalloc address. */
 void *dmio_vm_page(const void *addr);
 

@@ -175,15 +175,22 @@ void *dmio_vm_first_page(const void *addr, unsigned long long bytes)
  * unless it runs into an adjacent area without a guard page, which only
  * find_vm_area() could tell (not exported).  A page-table walk per page.
  */
-int dmio_vm_mapped(const void *addr, unsigned long long bytes)
+int dmio_vm_mapped(const void *addr, unsigned long long bytes, void **pages,
+		   unsigned int nr)
 {
-	unsigned long pages = (offset_in_page(addr) + bytes + PAGE_SIZE - 1) >>
-			      PAGE_SHIFT;
+	unsigned long n = (offset_in_page(addr) + bytes + PAGE_SIZE - 1) >>
+			  PAGE_SHIFT;
 	const void *p = addr - offset_in_page(addr);
+	unsigned long i;
 
-	for (; pages; pages--, p += PAGE_SIZE)
-		if (!vmalloc_to_page(p))
+	for (i = 0; i < n; i++, p += PAGE_SIZE) {
+		struct page *page = vmalloc_to_page(p);
+
+		if (!page)
 			return 0;
+		if (i < nr)
+			pages[i] = page;
+	}
 	return 1;
 }
 

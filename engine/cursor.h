@@ -11,7 +11,8 @@
 //                                     every segment's memory aligned to
 //                                     @align (a power of two), or nullptr
 //                                     if it can (walks a copy; VmCursor
-//                                     keeps the first page it looked up);
+//                                     keeps the first page it looked up,
+//                                     check_mapped() the next ones);
 //   const char *check_mapped(bytes)  the same for what only a walk of every
 //                                     page finds (a hole in a vmalloc
 //                                     range): for requests of several bios,
@@ -232,38 +233,56 @@ private:
 	bool split_; // one segment per page
 };
 
+// Pages of a vmalloc range, looked up once by check() and check_mapped()
+// for every walk that follows: each region of a multi-region WRITE reads
+// the same pages.  Lives in dmio_engine_submit()'s frame, for one call.
+struct VmPages {
+	static constexpr unsigned int kKept = 16;
+	void *page[kKept]; // page[i]: the i-th page from the range's first
+	unsigned int nr; // how many of page[] are valid
+};
+
 // A vmalloc'd (or vmap'd) buffer: virtually contiguous, one page at a time.
+// Copies share @pages.
 class VmCursor {
 public:
-	explicit VmCursor(const void *addr)
-		: addr_(reinterpret_cast<unsigned long>(addr)), start_(addr_),
-		  first_page_(nullptr)
+	VmCursor(const void *addr, VmPages *pages)
+		: addr_(reinterpret_cast<unsigned long>(addr)),
+		  start_vpn_(addr_ >> DMIO_PAGE_SHIFT), pages_(pages)
 	{
+		pages_->nr = 0;
 	}
 
-	// Also keeps the first page, which every walk from here reuses.
 	const char *check(unsigned long long bytes, unsigned int align)
 	{
 		if (addr_ & (align - 1))
 			return "vmalloc address not aligned to the DMA alignment";
-		first_page_ = dmio_vm_first_page(
+		pages_->page[0] = dmio_vm_first_page(
 			reinterpret_cast<const void *>(addr_), bytes);
-		if (!first_page_)
+		if (!pages_->page[0])
 			return "buffer is not vmalloc memory holding the region";
+		pages_->nr = 1;
 		return nullptr;
 	}
 
 	// From the second page on: check() looked up the first.
-	const char *check_mapped(unsigned long long bytes) const
+	const char *check_mapped(unsigned long long bytes)
 	{
 		unsigned long next = (addr_ | kPageMask) + 1;
 		unsigned long long skip = next - addr_;
 
 		if (bytes <= skip)
 			return nullptr;
-		if (!dmio_vm_mapped(reinterpret_cast<const void *>(next),
-				    bytes - skip))
+		bytes -= skip;
+		if (!dmio_vm_mapped(reinterpret_cast<const void *>(next), bytes,
+				    pages_->page + 1, VmPages::kKept - 1))
 			return kUnmapped;
+		unsigned long long more = (bytes + kPageMask) >>
+					  DMIO_PAGE_SHIFT;
+
+		pages_->nr = 1 + static_cast<unsigned int>(
+					 kcxx::min<unsigned long long>(
+						 more, VmPages::kKept - 1));
 		return nullptr;
 	}
 
@@ -276,12 +295,14 @@ public:
 
 	Segment peek() const
 	{
+		unsigned long i = (addr_ >> DMIO_PAGE_SHIFT) - start_vpn_;
+		void *page =
+			i < pages_->nr ?
+				pages_->page[i] :
+				dmio_vm_page(
+					reinterpret_cast<const void *>(addr_));
 		unsigned int offset = addr_ & kPageMask;
-		void *page = first_page_;
 
-		if ((addr_ ^ start_) >= DMIO_PAGE_SIZE || !page)
-			page = dmio_vm_page(
-				reinterpret_cast<const void *>(addr_));
 		return { page, offset, DMIO_PAGE_SIZE - offset };
 	}
 
@@ -292,8 +313,8 @@ public:
 
 private:
 	unsigned long addr_;
-	unsigned long start_; // where check() looked up first_page_
-	void *first_page_;
+	unsigned long start_vpn_; // virtual page number of the first byte
+	VmPages *pages_;
 };
 
 } // namespace dmio

@@ -417,8 +417,11 @@ extern "C" int dmio_engine_submit(const dmio_job *job)
 			*job, dmio::BvecCursor(static_cast<const dmio_bvec *>(
 						       job->buffer),
 					       !dmio_page_stride));
-	case DMIO_BUFFER_VM:
-		return dmio::submit(*job, dmio::VmCursor(job->buffer));
+	case DMIO_BUFFER_VM: {
+		dmio::VmPages pages;
+
+		return dmio::submit(*job, dmio::VmCursor(job->buffer, &pages));
+	}
 	}
 	return dmio::invalid("unknown buffer kind", 0);
 }
