@@ -185,8 +185,9 @@ void dmio_bdev_query_op(void *bdev, enum dmio_op op,
  */
 void *dmio_vm_first_page(const void *addr, unsigned long long bytes);
 /*
- * Non-zero if every page of [@addr, @addr + @bytes) is mapped; the first
- * @nr of them are stored in @pages.
+ * Non-zero if every page of [@addr, @addr + @bytes) is mapped (the engine
+ * passes the range after its first page); the first @nr of them, from
+ * @addr's on, are stored in @pages as they are found.
  */
 int dmio_vm_mapped(const void *addr, unsigned long long bytes, void **pages,
 		   unsigned int nr);

@@ -11,13 +11,13 @@
 //                                     every segment's memory aligned to
 //                                     @align (a power of two), or nullptr
 //                                     if it can (walks a copy; VmCursor
-//                                     keeps the first page it looked up,
-//                                     check_mapped() the next ones);
+//                                     keeps the first page in its VmPages);
 //   const char *check_mapped(bytes)  the same for what only a walk of every
 //                                     page finds (a hole in a vmalloc
 //                                     range): for requests of several bios,
 //                                     before the first; a one-bio request
-//                                     finds it as it fills the bio;
+//                                     finds it as it fills the bio
+//                                     (VmCursor keeps up to 15 more pages);
 //   BioShape shape(max_bytes, max_segs, block)  how many bytes and
 //                                     segments the next bio takes, within
 //                                     both limits; cut by @max_segs, it
@@ -26,7 +26,8 @@
 //   void advance(bytes)               consume @bytes of it (<= peek().len).
 //
 // Cursors are small values: copying one rewinds the walk to that point,
-// which is how every region of a multi-region WRITE gets the same bytes.
+// which is how every region of a multi-region WRITE gets the same bytes
+// (VmCursor's copies share the pages it looked up).
 #pragma once
 
 #include "dm-io-boundary.h"
@@ -233,9 +234,11 @@ private:
 	bool split_; // one segment per page
 };
 
-// Pages of a vmalloc range, looked up once by check() and check_mapped()
-// for every walk that follows: each region of a multi-region WRITE reads
-// the same pages.  Lives in dmio_engine_submit()'s frame, for one call.
+// The first pages of a vmalloc range, looked up once by check() and
+// check_mapped() for every walk that follows: each region of a multi-region
+// WRITE reads the same pages (a 64 KiB buffer at 4 KiB pages; the pages
+// after these are looked up per walk).  Lives in dmio_engine_submit()'s
+// frame, for one call.
 struct VmPages {
 	static constexpr unsigned int kKept = 16;
 	void *page[kKept]; // page[i]: the i-th page from the range's first
@@ -280,9 +283,10 @@ public:
 		unsigned long long more = (bytes + kPageMask) >>
 					  DMIO_PAGE_SHIFT;
 
-		pages_->nr = 1 + static_cast<unsigned int>(
-					 kcxx::min<unsigned long long>(
-						 more, VmPages::kKept - 1));
+		if (pages_->nr) // check() kept page[0]
+			pages_->nr += static_cast<unsigned int>(
+				kcxx::min<unsigned long long>(
+					more, VmPages::kKept - 1));
 		return nullptr;
 	}
 
