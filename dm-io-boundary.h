@@ -185,12 +185,12 @@ void dmio_bdev_query_op(void *bdev, enum dmio_op op,
  */
 void *dmio_vm_first_page(const void *addr, unsigned long long bytes);
 /*
- * Non-zero if every page of [@addr, @addr + @bytes) is mapped (the engine
- * passes the range after its first page); the first @nr of them, from
- * @addr's on, are stored in @pages as they are found.
+ * If every page of [@addr, @addr + @bytes) is mapped (@bytes, @nr >= 1):
+ * how many of them, from @addr's on, were stored in @pages (at most @nr);
+ * else 0.  The engine passes the range after its first page.
  */
-int dmio_vm_mapped(const void *addr, unsigned long long bytes, void **pages,
-		   unsigned int nr);
+unsigned int dmio_vm_mapped(const void *addr, unsigned long long bytes,
+			    void **pages, unsigned int nr);
 /* The page behind a vmalloc address. */
 void *dmio_vm_page(const void *addr);
 

@@ -175,8 +175,8 @@ void *dmio_vm_first_page(const void *addr, unsigned long long bytes)
  * unless it runs into an adjacent area without a guard page, which only
  * find_vm_area() could tell (not exported).  A page-table walk per page.
  */
-int dmio_vm_mapped(const void *addr, unsigned long long bytes, void **pages,
-		   unsigned int nr)
+unsigned int dmio_vm_mapped(const void *addr, unsigned long long bytes,
+			    void **pages, unsigned int nr)
 {
 	unsigned long n = (offset_in_page(addr) + bytes + PAGE_SIZE - 1) >>
 			  PAGE_SHIFT;
@@ -191,7 +191,7 @@ int dmio_vm_mapped(const void *addr, unsigned long long bytes, void **pages,
 		if (i < nr)
 			pages[i] = page;
 	}
-	return 1;
+	return min_t(unsigned long, n, nr);
 }
 
 void *dmio_vm_page(const void *addr)

@@ -276,17 +276,14 @@ public:
 
 		if (bytes <= skip)
 			return nullptr;
-		bytes -= skip;
-		if (!dmio_vm_mapped(reinterpret_cast<const void *>(next), bytes,
-				    pages_->page + 1, VmPages::kKept - 1))
-			return kUnmapped;
-		unsigned long long more = (bytes + kPageMask) >>
-					  DMIO_PAGE_SHIFT;
+		unsigned int kept = dmio_vm_mapped(
+			reinterpret_cast<const void *>(next), bytes - skip,
+			pages_->page + 1, VmPages::kKept - 1);
 
+		if (!kept)
+			return kUnmapped;
 		if (pages_->nr) // check() kept page[0]
-			pages_->nr += static_cast<unsigned int>(
-				kcxx::min<unsigned long long>(
-					more, VmPages::kKept - 1));
+			pages_->nr += kept;
 		return nullptr;
 	}
 

@@ -227,9 +227,9 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 		unsigned int nr_vecs = fill_vecs(vecs, cursor, shape);
 
 		if (!nr_vecs) {
-			// A vmalloc page went away (one past those VmPages
-			// kept): report the region failed rather than submit
-			// a bio with a hole.
+			// A vmalloc page after those VmPages kept went away:
+			// report the region failed rather than submit a bio
+			// with a hole.
 			dmio_bio_discard(bio);
 			rq->fail_region(index);
 			return;
