@@ -153,12 +153,14 @@ public:
 
 	const char *check(unsigned long long bytes, unsigned int align) const
 	{
-		for (const dmio_bvec *bv = bv_; bytes; bv++) {
+		unsigned long long held = 0;
+
+		for (const dmio_bvec *bv = bv_; held < bytes; bv++) {
 			if (!bv->page || !bv->len)
 				return "bio_vec array shorter than the region";
 			if ((bv->len | bv->offset) & (align - 1))
 				return "bio_vec not aligned to the DMA alignment";
-			bytes -= kcxx::min<unsigned long long>(bytes, bv->len);
+			held += bv->len;
 		}
 		return nullptr;
 	}
@@ -172,10 +174,11 @@ public:
 		       unsigned int block) const
 	{
 		BioShape s = { 0, 0 };
+		unsigned long long bytes = 0; // may pass @max_bytes
 		unsigned int done = done_;
 
 		for (const dmio_bvec *bv = bv_;
-		     s.bytes < max_bytes && s.segments < max_segs;
+		     bytes < max_bytes && s.segments < max_segs;
 		     bv++, done = 0) {
 			unsigned int len = bv->len - done;
 			unsigned int segs = 1;
@@ -193,10 +196,11 @@ public:
 					len = room * DMIO_PAGE_SIZE - in;
 				}
 			}
-			s.bytes += kcxx::min<unsigned long long>(
-				len, max_bytes - s.bytes);
+			bytes += len;
 			s.segments += segs;
 		}
+		s.bytes =
+			static_cast<unsigned int>(kcxx::min(bytes, max_bytes));
 		if (s.bytes < max_bytes)
 			s.bytes = cut_at_block(s.bytes, block);
 		return s;
