@@ -402,7 +402,7 @@ static void dmio_sync_notify(unsigned long error_bits, void *context)
 
 static int dmio_sync(struct dmio_job *job, unsigned long *error_bits)
 {
-	struct dmio_sync_waiter w;
+	struct dmio_sync_waiter w DMIO_NO_AUTOINIT;
 	int r;
 
 	init_completion(&w.done);
@@ -516,8 +516,8 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 		 const struct dm_io_ext_request *req, unsigned long *error_bits,
 		 unsigned long *unsup_bits)
 {
-	struct dmio_ext_waiter w;
-	struct dmio_job job;
+	struct dmio_ext_waiter w DMIO_NO_AUTOINIT;
+	struct dmio_job job DMIO_NO_AUTOINIT;
 	int r;
 
 	r = dmio_ext_job_init(&job, num_regions, where, req);
