@@ -188,12 +188,16 @@ public:
 				unsigned int in = (bv->offset + done) &
 						  kPageMask;
 				unsigned int room = max_segs - s.segments;
+				// 64 bits: an entry may be 4 GiB - 1 long
+				unsigned long long pages =
+					(in + 0ULL + len + kPageMask) >>
+					DMIO_PAGE_SHIFT;
 
-				segs = (in + len + kPageMask) >>
-				       DMIO_PAGE_SHIFT;
-				if (segs > room) {
+				if (pages > room) {
 					segs = room;
 					len = room * DMIO_PAGE_SIZE - in;
+				} else {
+					segs = static_cast<unsigned int>(pages);
 				}
 			}
 			bytes += len;

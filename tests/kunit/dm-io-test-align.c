@@ -427,6 +427,27 @@ static void dmio_align_vm_hole(struct kunit *test)
 }
 
 /*
+ * A WRITE of @buf to @where on a cleared recorder, with dm-io merging pages
+ * as it does on this kernel (@merge) or merging none (dmio_page_stride 0).
+ * *@merges: whether dm-io merges pages on this kernel.
+ */
+static int dmio_write_merging(struct kunit *test, const struct dmio_buf *buf,
+			      const struct io_region *where, bool merge,
+			      bool *merges)
+{
+	unsigned long stride = dmio_set_page_stride(0);
+	unsigned long bits;
+	int r;
+
+	dmio_rec_clear(test->priv);
+	dmio_set_page_stride(merge ? stride : 0);
+	r = dmio_run(test, false, buf, 1, where, REQ_OP_WRITE, &bits);
+	dmio_set_page_stride(stride);
+	*merges = stride;
+	return r;
+}
+
+/*
  * Where dm-io does not merge pages (dmio_page_stride 0: Xen, a memory map
  * that is not linear, KMSAN), a bio_vec entry that spans two pages is
  * split into one vector per page; 130 such entries (260 pages) need two
@@ -439,8 +460,8 @@ static void dmio_align_merge_split(struct kunit *test)
 	sector_t count = (130 * SZ_8K) >> SECTOR_SHIFT;
 	unsigned int i, n, pages = 0, bios = 0;
 	struct io_region where;
-	unsigned long stride, bits;
 	u32 seed = dmio_seed();
+	bool merges;
 	int r;
 
 	KUNIT_ASSERT_EQ(test, dmio_rec_limits(rec, 2 * count, BIO_MAX_VECS), 0);
@@ -448,24 +469,17 @@ static void dmio_align_merge_split(struct kunit *test)
 	dmio_region(&where, rec->bdev, 0, DMIO_PAGE_SECTORS * 2);
 
 	/* one entry of two pages: one vector, or two without merging */
-	stride = dmio_set_page_stride(0);
 	for (i = 0; i < 2; i++) {
-		dmio_rec_clear(rec);
-		dmio_set_page_stride(i ? 0 : stride);
-		r = dmio_run(test, false, buf, 1, &where, REQ_OP_WRITE, &bits);
-		dmio_set_page_stride(stride);
+		r = dmio_write_merging(test, buf, &where, !i, &merges);
 		KUNIT_EXPECT_EQ(test, r, 0);
 		KUNIT_ASSERT_EQ(test, dmio_rec_nr(rec), 1U);
 		KUNIT_EXPECT_EQ_MSG(test, rec->log[0].segs,
-				    i || !stride ? 2U : 1U, "stride %lu",
-				    i ? 0 : stride);
+				    !i && merges ? 1U : 2U, "merging %d",
+				    !i && merges);
 	}
 
-	dmio_rec_clear(rec);
 	dmio_region(&where, rec->bdev, 0, count);
-	stride = dmio_set_page_stride(0);
-	r = dmio_run(test, false, buf, 1, &where, REQ_OP_WRITE, &bits);
-	dmio_set_page_stride(stride);
+	r = dmio_write_merging(test, buf, &where, false, &merges);
 	KUNIT_ASSERT_EQ(test, r, 0);
 	n = min_t(unsigned int, dmio_rec_nr(rec), DMIO_REC_LOG);
 	for (i = 0; i < n; i++) {
@@ -485,6 +499,42 @@ static void dmio_align_merge_split(struct kunit *test)
 					 seed, "260 pages"));
 }
 
+/*
+ * A bio_vec entry may be longer than the region, up to 4 GiB - 1: dm-io
+ * uses only the bytes the region needs.  8 KiB at offset 512 from an
+ * entry of 4 GiB - 512 bytes are three vectors without merging (the page
+ * count of such an entry does not fit 32 bits) and one with merging.
+ */
+static void dmio_align_long_entry(struct kunit *test)
+{
+	struct dmio_rec *rec = test->priv;
+	struct dmio_buf *buf = dmio_bvec_buf(test, 2, 512, SZ_8K, 0, 0);
+	struct io_region where;
+	u32 seed = dmio_seed();
+	unsigned int i;
+	bool merges;
+	int r;
+
+	KUNIT_ASSERT_EQ(test,
+			dmio_rec_limits(rec, SZ_8K >> SECTOR_SHIFT,
+					BIO_MAX_VECS),
+			0);
+	buf->bvec_mem[0].bv_len = U32_MAX - 511;
+	dmio_buf_fill(buf, seed);
+	dmio_region(&where, rec->bdev, 0, SZ_8K >> SECTOR_SHIFT);
+	for (i = 0; i < 2; i++) {
+		r = dmio_write_merging(test, buf, &where, !i, &merges);
+		KUNIT_EXPECT_EQ_MSG(test, r, 0, "merging %d", !i && merges);
+		KUNIT_ASSERT_EQ_MSG(test, dmio_rec_nr(rec), 1U, "merging %d",
+				    !i && merges);
+		KUNIT_EXPECT_EQ_MSG(test, rec->log[0].segs,
+				    !i && merges ? 1U : 3U, "merging %d",
+				    !i && merges);
+		KUNIT_EXPECT_TRUE(test, dmio_rec_holds(test, rec, 0, SZ_8K,
+						       seed, "long entry"));
+	}
+}
+
 static struct kunit_case dmio_align_cases[] = {
 	KUNIT_CASE(dmio_align_bvec_sub_block),
 	KUNIT_CASE(dmio_align_offset_512),
@@ -494,6 +544,7 @@ static struct kunit_case dmio_align_cases[] = {
 	KUNIT_CASE(dmio_align_vm_guard),
 	KUNIT_CASE(dmio_align_vm_hole),
 	KUNIT_CASE(dmio_align_merge_split),
+	KUNIT_CASE(dmio_align_long_entry),
 	{}
 };
 
