@@ -107,13 +107,14 @@ ksrc_suite() {
 	esac
 }
 
-# x86_chroot: the Debian suite whose chroot (chroot_dir) builds the
-# series' x86-64 modules when bookworm cannot (7.3: its headers need
-# trixie's gcc-14 and glibc; they and the image come from trixie-backports);
+# x86_chroot: the chroot (chroot_dir NAME) that builds the series' x86-64
+# modules when bookworm cannot (7.3: its headers need trixie's gcc-14 and
+# glibc; they and the image come from trixie-backports); a trixie of its
+# own, so the package test's clean trixie (tests/package) stays clean;
 # empty when the headers are bookworm's, installed on the host.
 x86_chroot() {
 	case $DMIO_KVER in
-	7.3) echo trixie ;;
+	7.3) echo trixie+kbuild ;;
 	esac
 }
 
@@ -149,7 +150,7 @@ x86_chroot_prepare() {
 		pkg=$(chroot_run "$suite" apt-cache pkgnames "linux-headers-$DMIO_KVER." |
 			grep -E "$re" | sort -V | tail -1)
 		[ -n "$pkg" ] || { echo "error: no linux-headers-$DMIO_KVER.*-amd64 in the $suite chroot's apt lists" >&2; return 1; }
-		chroot_dir "$suite" "$pkg/$suite-backports" >/dev/null || return 1
+		chroot_dir "$suite" "$pkg/${suite%%+*}-backports" >/dev/null || return 1
 	fi
 	echo "$d"
 }
@@ -345,17 +346,18 @@ stage_sources() {
 	fi
 }
 
-# chroot_dir SUITE [PACKAGE...]: a Debian SUITE (bookworm, trixie) made
-# with debootstrap from the Debian mirror into $DMIO_CACHE/chroot/SUITE,
-# once, with PACKAGEs installed in it (NAME/SUITE-backports for a backport);
-# prints the directory.  Its apt sources are its own: SUITE, -updates,
-# -backports and -security.  The host's apt set-up is neither read nor
-# changed; one run at a time per SUITE.
+# chroot_dir NAME [PACKAGE...]: a Debian SUITE (bookworm, trixie) made
+# with debootstrap from the Debian mirror into $DMIO_CACHE/chroot/NAME,
+# once, with PACKAGEs installed in it (PKG/SUITE-backports for a backport);
+# prints the directory.  NAME is SUITE, or SUITE+PURPOSE for another chroot
+# of that suite.  Its apt sources are its own: SUITE, -updates, -backports
+# and -security.  The host's apt set-up is neither read nor changed; one
+# run at a time per NAME.
 chroot_dir() {
-	local suite=$1 dir log p missing=()
+	local name=$1 suite=${1%%+*} dir log p missing=()
 	shift
-	dir=$DMIO_CACHE/chroot/$suite
-	log=$DMIO_CACHE/logs/chroot-$suite.log
+	dir=$DMIO_CACHE/chroot/$name
+	log=$DMIO_CACHE/logs/chroot-$name.log
 	mkdir -p "$DMIO_CACHE/chroot" "$DMIO_CACHE/logs" || return 1
 	(
 		flock 7
@@ -375,8 +377,8 @@ chroot_dir() {
 			SRC
 			printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
 			chmod +x "$dir/usr/sbin/policy-rc.d"
-			chroot_run "$suite" apt-get update >>"$log" 2>&1 ||
-				die "apt-get update in the $suite chroot failed, see $log"
+			chroot_run "$name" apt-get update >>"$log" 2>&1 ||
+				die "apt-get update in the $name chroot failed, see $log"
 			touch "$dir/.dmio-bootstrapped"
 		fi
 		for p in "$@"; do
@@ -384,19 +386,19 @@ chroot_dir() {
 				grep -q 'install ok installed' || missing+=("$p")
 		done
 		if [ ${#missing[@]} -gt 0 ]; then
-			step "chroot: installing ${missing[*]} into the $suite chroot" >&2
-			chroot_run "$suite" env DEBIAN_FRONTEND=noninteractive \
+			step "chroot: installing ${missing[*]} into the $name chroot" >&2
+			chroot_run "$name" env DEBIAN_FRONTEND=noninteractive \
 				apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
-				{ chroot_run "$suite" apt-get update >>"$log" 2>&1 &&
-				  chroot_run "$suite" env DEBIAN_FRONTEND=noninteractive \
+				{ chroot_run "$name" apt-get update >>"$log" 2>&1 &&
+				  chroot_run "$name" env DEBIAN_FRONTEND=noninteractive \
 					apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1; } ||
-				die "installing ${missing[*]} in the $suite chroot failed, see $log"
+				die "installing ${missing[*]} in the $name chroot failed, see $log"
 		fi
 	) 7>>"$dir.lock" || return 1
 	echo "$dir"
 }
 
-# chroot_run [-b DIR] SUITE CMD...: run CMD inside the SUITE chroot
+# chroot_run [-b DIR] NAME CMD...: run CMD inside the NAME chroot
 # (chroot_dir), with /proc, /sys and /dev mounted in a private mount
 # namespace that ends with it, and the host's resolv.conf.  -b: the host's
 # directory DIR mounted at the same path inside (sources, build results).
