@@ -38,8 +38,6 @@
 /* Bytes the C side reserves for one request object of the engine. */
 #define DMIO_REQUEST_BYTES 96
 #define DMIO_REQUEST_ALIGN 8
-/* Bytes (8-byte aligned) the engine reserves for a struct blk_plug. */
-#define DMIO_PLUG_BYTES 64
 
 #ifdef __cplusplus
 extern "C" {
@@ -242,10 +240,6 @@ void *dmio_nth_page(void *page, unsigned int n);
 void dmio_bio_submit(void *bio, unsigned int nr_vecs, unsigned int bytes);
 void dmio_bio_set_ioprio(void *bio, unsigned int ioprio);
 void dmio_bio_discard(void *bio);
-
-/* A block plug in DMIO_PLUG_BYTES of the caller's stack. */
-void dmio_plug_start(void *plug);
-void dmio_plug_finish(void *plug);
 
 /* Flushes the CPU cache of a vm buffer before I/O. */
 void dmio_vm_flush(const void *addr, unsigned long long bytes);

@@ -68,8 +68,6 @@ static_assert(DMIO_BIO_MAX_VECS == BIO_MAX_VECS);
 static_assert(DMIO_MAX_BIO_BYTES == SZ_1G);
 static_assert(DMIO_MAX_REGIONS == DM_IO_MAX_REGIONS);
 static_assert(DMIO_EINVAL == EINVAL && DMIO_ENOMEM == ENOMEM);
-static_assert(sizeof(struct blk_plug) <= DMIO_PLUG_BYTES &&
-	      __alignof__(struct blk_plug) <= 8);
 static_assert(__alignof__(struct dmio_bio) >= DMIO_REQUEST_ALIGN);
 
 /* Flags a caller may add to REQ_OP_READ or REQ_OP_WRITE. */
@@ -272,16 +270,6 @@ void dmio_bio_discard(void *bio)
 	bio_put(bio);
 }
 
-void dmio_plug_start(void *plug)
-{
-	blk_start_plug(plug);
-}
-
-void dmio_plug_finish(void *plug)
-{
-	blk_finish_plug(plug);
-}
-
 /* A READ failed: never hand back stale data, zero what the bio covered. */
 static void dmio_zero_fill(struct bio *bio)
 {
@@ -365,7 +353,7 @@ dmio_job_init(struct dmio_job *job, unsigned int num_regions,
 	return 0;
 }
 
-/* Hands a checked job to the engine (which plugs multi-bio requests). */
+/* Hands a checked job to the engine. */
 static __always_inline int dmio_submit(struct dmio_job *job)
 {
 	int r;

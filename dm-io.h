@@ -116,8 +116,11 @@ void dm_io_put(unsigned int num_pages);
  * is split into bios of up to BIO_MAX_VECS segments, which the block layer
  * cuts to its device's limits; a bio cut at that limit ends on a multiple of
  * the largest logical block size of the regions, so every bio is whole
- * logical blocks.  If a READ fails, the part of the buffer that the failed
- * bios covered is zero-filled, never left stale.
+ * logical blocks.  Each bio is submitted as soon as it is built, with no
+ * plug of dm-io's own (as the kernel's dm_io()): a caller that wants the
+ * bios of its calls batched wraps them in blk_start_plug() and
+ * blk_finish_plug().  If a READ fails, the part of the buffer that the
+ * failed bios covered is zero-filled, never left stale.
  *
  * A region that lies, even partly, past the end of its device gets its error
  * bit and no bio (none of it is read or written), as the kernel's dm_io()

@@ -9,6 +9,8 @@
 // a WRITE gets the same bytes (a shorter region takes the prefix).  Each bio
 // is submitted as soon as it is built, before the next is allocated: that is
 // what lets a small bioset reserve guarantee progress under memory pressure.
+// There is no plug, as in the kernel's own dm_io(): a caller that wants its
+// bios batched plugs around its calls (dm-kcopyd does).
 //
 // Memory need only be aligned to the regions' DMA alignment, not to their
 // logical blocks, so a bio cut at BIO_MAX_VECS segments is cut back to a
@@ -377,8 +379,6 @@ template <typename Cursor>
 			return invalid(why, 0);
 	flush_vm(job, facts.longest_bytes);
 
-	// Several bios: plug, so the device sees them as one batch.
-	[[gnu::uninitialized]] alignas(8) unsigned char plug[DMIO_PLUG_BYTES];
 	Request *rq = new (dmio_request_alloc(job.user))
 		Request(job, vm_read_addr, vm_read_bytes);
 
@@ -390,7 +390,6 @@ template <typename Cursor>
 		if (job.op == DMIO_OP_RW && !job.is_write)
 			zero_buffer(start, facts.longest_bytes);
 	}
-	dmio_plug_start(plug);
 	for (unsigned int i = 0; i < job.nr_regions; i++) {
 		if (facts.past_end & (1UL << i))
 			continue;
@@ -399,7 +398,6 @@ template <typename Cursor>
 		else
 			dispatch_payloadless(rq, job, i);
 	}
-	dmio_plug_finish(plug);
 	rq->submitted();
 	return 0;
 }
