@@ -39,10 +39,10 @@
  * threads=1,2 runs each case with one and with two submitting threads, each
  * bound to its own CPU (make bench-smp).
  *
- * Analysis contenders (contenders=...): raw with some of dm-io's costs
- * added one at a time, e.g. "raw+plug", "raw+q2", "raw+vm", "raw+mp",
- * "raw+bs", "raw+share", "raw+plug+q2+vm+mp+bs".  micro=1 times the single
- * operations.
+ * Analysis contenders (contenders=...): raw with one cost added at a time
+ * (one of dm-io's, or a plug, which dm-io does not take), e.g. "raw+plug",
+ * "raw+q2", "raw+vm", "raw+mp", "raw+bs", "raw+share",
+ * "raw+plug+q2+vm+mp+bs".  micro=1 times the single operations.
  */
 
 #include <linux/bio.h>

@@ -184,11 +184,15 @@ public:
 			unsigned int segs = 1;
 
 			if (split_) {
-				// one segment per page, up to the limit
+				// one segment per page of what the bio takes,
+				// up to the limit
 				unsigned int in = (bv->offset + done) &
 						  kPageMask;
 				unsigned int room = max_segs - s.segments;
-				// 64 bits: an entry may be 4 GiB - 1 long
+
+				if (len > max_bytes - bytes)
+					len = static_cast<unsigned int>(
+						max_bytes - bytes);
 				unsigned long long pages =
 					(in + 0ULL + len + kPageMask) >>
 					DMIO_PAGE_SHIFT;

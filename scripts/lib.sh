@@ -142,8 +142,16 @@ x86_available() {
 # the newest linux-headers-<series>.N+debNN-amd64 of <suite>-backports
 # installed (once; cached); prints the chroot's directory.
 x86_chroot_prepare() {
-	local suite d pkg re
+	local suite d pkg re old
 	suite=$(x86_chroot)
+	# A cache from before trixie+kbuild built the series in the plain
+	# suite's chroot, which the package test needs clean: move it here.
+	old=$DMIO_CACHE/chroot/${suite%%+*}
+	if [ ! -e "$DMIO_CACHE/chroot/$suite" ] &&
+		compgen -G "$old/usr/src/linux-headers-$DMIO_KVER.*-amd64" >/dev/null; then
+		step "chroot: moving ${suite%%+*} (it holds the $DMIO_KVER headers) to $suite" >&2
+		mv "$old" "$DMIO_CACHE/chroot/$suite" || return 1
+	fi
 	d=$(chroot_dir "$suite" "${X86_CHROOT_PKGS[@]}") || return 1
 	if [ -z "$(x86_abi)" ]; then
 		re="^linux-headers-${DMIO_KVER//./\\.}\\.[0-9]+\\+[a-z0-9]+-amd64\$"

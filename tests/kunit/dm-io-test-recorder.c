@@ -56,6 +56,7 @@ static void dmio_rec_submit_bio(struct bio *bio)
 	r.sector = bio->bi_iter.bi_sector;
 	r.size = bio->bi_iter.bi_size;
 	r.ioprio = bio->bi_ioprio;
+	r.max_vecs = bio->bi_max_vecs;
 	op = bio_op(bio);
 	end = r.sector + (r.size >> SECTOR_SHIFT);
 

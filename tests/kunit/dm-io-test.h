@@ -191,6 +191,7 @@ struct dmio_rec_bio {
 	sector_t sector;
 	unsigned int size;
 	unsigned int segs;
+	unsigned short max_vecs; /* bi_max_vecs (0 in a split-off piece) */
 	unsigned short ioprio;
 	bool failed;
 };
