@@ -501,42 +501,66 @@ static void dmio_align_merge_split(struct kunit *test)
 
 /*
  * A bio_vec entry may be longer than the region, up to 4 GiB - 1: dm-io
- * uses only the bytes the region needs.  8 KiB at offset 512 from an
- * entry of 4 GiB - 512 bytes are three vectors without merging (offset,
- * length and page mask of such an entry add up past 32 bits) and one with
- * merging; the bio is allocated for those, not for the entry's million
- * pages.
+ * uses only the bytes the region needs.  From offset 512 of an entry of
+ * 4 GiB - 512 bytes (offset, length and page mask add up past 32 bits):
+ * 8 KiB are one bio of three vectors without merging, and 1040 KiB two
+ * bios, one cut at BIO_MAX_VECS and the next starting inside the entry
+ * (256 + 6 vectors); with merging, one bio of one vector.  Each bio is
+ * allocated for the vectors it holds (a bvec slab of up to four times as
+ * many, or 16), not for the entry's million pages.
  */
 static void dmio_align_long_entry(struct kunit *test)
 {
+	static const struct {
+		unsigned int order, bytes, bios, segs;
+	} c[] = {
+		{ 2, SZ_8K, 1, 3 },
+		{ 9, 260 * SZ_4K, 2, 262 },
+	};
 	struct dmio_rec *rec = test->priv;
-	struct dmio_buf *buf = dmio_bvec_buf(test, 2, 512, SZ_8K, 0, 0);
 	struct io_region where;
-	u32 seed = dmio_seed();
-	unsigned int i;
+	unsigned int k, i, n, b, segs;
 	bool merges;
 	int r;
 
-	KUNIT_ASSERT_EQ(test,
-			dmio_rec_limits(rec, SZ_8K >> SECTOR_SHIFT,
-					BIO_MAX_VECS),
-			0);
-	buf->bvec_mem[0].bv_len = U32_MAX - 511;
-	dmio_buf_fill(buf, seed);
-	dmio_region(&where, rec->bdev, 0, SZ_8K >> SECTOR_SHIFT);
-	for (i = 0; i < 2; i++) {
-		r = dmio_write_merging(test, buf, &where, !i, &merges);
-		KUNIT_EXPECT_EQ_MSG(test, r, 0, "merging %d", !i && merges);
-		KUNIT_ASSERT_EQ_MSG(test, dmio_rec_nr(rec), 1U, "merging %d",
-				    !i && merges);
-		KUNIT_EXPECT_EQ_MSG(test, rec->log[0].segs,
-				    !i && merges ? 1U : 3U, "merging %d",
-				    !i && merges);
-		/* vectors for what the bio takes, not for the whole entry */
-		KUNIT_EXPECT_LE_MSG(test, rec->log[0].max_vecs, 16,
-				    "merging %d", !i && merges);
-		KUNIT_EXPECT_TRUE(test, dmio_rec_holds(test, rec, 0, SZ_8K,
-						       seed, "long entry"));
+	for (k = 0; k < ARRAY_SIZE(c); k++) {
+		struct dmio_buf *buf =
+			dmio_bvec_buf(test, c[k].order, 512, c[k].bytes, 0, 0);
+		sector_t count = c[k].bytes >> SECTOR_SHIFT;
+		u32 seed = dmio_seed();
+
+		KUNIT_ASSERT_EQ(test, dmio_rec_limits(rec, count, BIO_MAX_VECS),
+				0);
+		buf->bvec_mem[0].bv_len = U32_MAX - 511;
+		dmio_buf_fill(buf, seed);
+		dmio_region(&where, rec->bdev, 0, count);
+		for (i = 0; i < 2; i++) {
+			bool merged;
+
+			r = dmio_write_merging(test, buf, &where, !i, &merges);
+			merged = !i && merges;
+			KUNIT_EXPECT_EQ_MSG(test, r, 0, "%u B, merging %d",
+					    c[k].bytes, merged);
+			n = dmio_rec_whole_blocks(test, rec, "long entry");
+			KUNIT_ASSERT_EQ_MSG(test, n, merged ? 1U : c[k].bios,
+					    "%u B, merging %d", c[k].bytes,
+					    merged);
+			for (b = 0, segs = 0; b < n; b++) {
+				const struct dmio_rec_bio *l = &rec->log[b];
+				unsigned int fit = max(16U, 4 * l->segs);
+
+				KUNIT_EXPECT_LE_MSG(test, l->max_vecs, fit,
+						    "%u B, merging %d, bio %u",
+						    c[k].bytes, merged, b);
+				segs += l->segs;
+			}
+			KUNIT_EXPECT_EQ_MSG(test, segs, merged ? 1U : c[k].segs,
+					    "%u B, merging %d", c[k].bytes,
+					    merged);
+			KUNIT_EXPECT_TRUE(test, dmio_rec_holds(test, rec, 0,
+							       c[k].bytes, seed,
+							       "long entry"));
+		}
 	}
 }
 
