@@ -429,11 +429,12 @@ static void dmio_align_vm_hole(struct kunit *test)
 /*
  * A WRITE of @buf to @where on a cleared recorder, with dm-io merging pages
  * as it does on this kernel (@merge) or merging none (dmio_page_stride 0).
- * *@merges: whether dm-io merges pages on this kernel.
+ * *@merged: whether this write merged pages (@merge, on a kernel where
+ * dm-io merges them).
  */
 static int dmio_write_merging(struct kunit *test, const struct dmio_buf *buf,
 			      const struct io_region *where, bool merge,
-			      bool *merges)
+			      bool *merged)
 {
 	unsigned long stride = dmio_set_page_stride(0);
 	unsigned long bits;
@@ -443,7 +444,7 @@ static int dmio_write_merging(struct kunit *test, const struct dmio_buf *buf,
 	dmio_set_page_stride(merge ? stride : 0);
 	r = dmio_run(test, false, buf, 1, where, REQ_OP_WRITE, &bits);
 	dmio_set_page_stride(stride);
-	*merges = stride;
+	*merged = merge && stride;
 	return r;
 }
 
@@ -461,7 +462,7 @@ static void dmio_align_merge_split(struct kunit *test)
 	unsigned int i, n, pages = 0, bios = 0;
 	struct io_region where;
 	u32 seed = dmio_seed();
-	bool merges;
+	bool merged;
 	int r;
 
 	KUNIT_ASSERT_EQ(test, dmio_rec_limits(rec, 2 * count, BIO_MAX_VECS), 0);
@@ -470,16 +471,15 @@ static void dmio_align_merge_split(struct kunit *test)
 
 	/* one entry of two pages: one vector, or two without merging */
 	for (i = 0; i < 2; i++) {
-		r = dmio_write_merging(test, buf, &where, !i, &merges);
+		r = dmio_write_merging(test, buf, &where, !i, &merged);
 		KUNIT_EXPECT_EQ(test, r, 0);
 		KUNIT_ASSERT_EQ(test, dmio_rec_nr(rec), 1U);
-		KUNIT_EXPECT_EQ_MSG(test, rec->log[0].segs,
-				    !i && merges ? 1U : 2U, "merging %d",
-				    !i && merges);
+		KUNIT_EXPECT_EQ_MSG(test, rec->log[0].segs, merged ? 1U : 2U,
+				    "merging %d", merged);
 	}
 
 	dmio_region(&where, rec->bdev, 0, count);
-	r = dmio_write_merging(test, buf, &where, false, &merges);
+	r = dmio_write_merging(test, buf, &where, false, &merged);
 	KUNIT_ASSERT_EQ(test, r, 0);
 	n = min_t(unsigned int, dmio_rec_nr(rec), DMIO_REC_LOG);
 	for (i = 0; i < n; i++) {
@@ -520,7 +520,7 @@ static void dmio_align_long_entry(struct kunit *test)
 	struct dmio_rec *rec = test->priv;
 	struct io_region where;
 	unsigned int k, i, n, b, segs;
-	bool merges;
+	bool merged;
 	int r;
 
 	for (k = 0; k < ARRAY_SIZE(c); k++) {
@@ -535,10 +535,7 @@ static void dmio_align_long_entry(struct kunit *test)
 		dmio_buf_fill(buf, seed);
 		dmio_region(&where, rec->bdev, 0, count);
 		for (i = 0; i < 2; i++) {
-			bool merged;
-
-			r = dmio_write_merging(test, buf, &where, !i, &merges);
-			merged = !i && merges;
+			r = dmio_write_merging(test, buf, &where, !i, &merged);
 			KUNIT_EXPECT_EQ_MSG(test, r, 0, "%u B, merging %d",
 					    c[k].bytes, merged);
 			n = dmio_rec_whole_blocks(test, rec, "long entry");
