@@ -7,6 +7,8 @@
  *   ours    dm-io's dm_io_async{,_bvec,_vm}() or dm_io_sync{,_bvec,_vm}();
  *   user    dm-io's dm_io_submit() naming a user (dm_io_user_create(), a
  *           reserve of its own), same memory types; 4 KiB cases only;
+ *   ext     (analysis) dm_io_submit() naming no user: the shared reserve,
+ *           as ours; user/ext is what the user costs, ext/ours the call;
  *   raw     the limit: bio_alloc() + bio_add_page() + submit_bio() by hand,
  *           one bio per region, no plug, a preset per-request counter;
  *   kernel  the kernel's own dm_io() with a dm_io_client, on the matching
@@ -129,7 +131,7 @@ struct bench_case {
 	char name[48];
 };
 
-enum who_type { W_OURS, W_RAW, W_KERNEL, W_USER };
+enum who_type { W_OURS, W_RAW, W_KERNEL, W_USER, W_EXT };
 
 #define RAW_PLUG BIT(0) /* blk_start_plug() around a request's bios */
 #define RAW_Q2 BIT(1) /* two device-limit queries per region */
@@ -269,7 +271,7 @@ static int ours_request(struct bench *b)
 	}
 }
 
-/* ---- user: dm_io_submit() with a user of its own ------------------------------ */
+/* ---- user: dm_io_submit() with a user of its own (ext: with none) ------------- */
 
 static void user_notify(unsigned long error_bits, unsigned long unsup_bits,
 			void *context)
@@ -285,7 +287,7 @@ static int user_request(struct bench *b)
 		.opf = REQ_OP_WRITE,
 		.notify = c->sync ? NULL : user_notify,
 		.context = b,
-		.user = b->user,
+		.user = b->w->type == W_USER ? b->user : NULL,
 	};
 	int r;
 
@@ -310,10 +312,10 @@ static int user_request(struct bench *b)
 	return r;
 }
 
-/* The user contender runs the 4 KiB cases only. */
+/* The user and ext contenders run the 4 KiB cases only. */
 static bool who_runs(const struct contender *w, const struct bench_case *c)
 {
-	return w->type != W_USER || c->size == SZ_4K;
+	return (w->type != W_USER && w->type != W_EXT) || c->size == SZ_4K;
 }
 
 /* ---- kernel: dm_io() with a client ------------------------------------------- */
@@ -549,6 +551,7 @@ static int bench_call(struct bench *b)
 	case W_OURS:
 		return ours_request(b);
 	case W_USER:
+	case W_EXT:
 		return user_request(b);
 	case W_KERNEL:
 		return kernel_request(b);
@@ -766,6 +769,8 @@ static int parse_contenders(void)
 			w->type = W_OURS;
 		} else if (!strcmp(part, "user")) {
 			w->type = W_USER;
+		} else if (!strcmp(part, "ext")) {
+			w->type = W_EXT;
 		} else if (!strcmp(part, "kernel")) {
 			w->type = W_KERNEL;
 		} else if (!strcmp(part, "raw")) {
@@ -1321,6 +1326,8 @@ static int probe_set(const char *val, const struct kernel_param *kp)
 		w.type = W_OURS;
 	else if (!strcmp(wname, "user"))
 		w.type = W_USER;
+	else if (!strcmp(wname, "ext"))
+		w.type = W_EXT;
 	else if (!strcmp(wname, "kernel"))
 		w.type = W_KERNEL;
 	else if (!strcmp(wname, "raw"))

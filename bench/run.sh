@@ -42,7 +42,8 @@
 #   BENCH_CONTENDERS  default ours,user,raw,kernel (user: dm_io_submit()
 #                     with a user of its own, 4 KiB cases); analysis contenders are
 #                     raw+plug, raw+q2, raw+vm, raw+mp, raw+bs, raw+share and
-#                     any sum (see bench/dm-io-bench.c)
+#                     any sum, and ext (dm_io_submit() naming no user; see
+#                     bench/dm-io-bench.c)
 #   BENCH_MICRO=0     do not time the single operations (plug, queries, allocs)
 #   BENCH_ALLOCS=0    skip the allocation probe
 #   BENCH_FIO=0       skip fio through the mirrors
