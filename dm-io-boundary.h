@@ -200,14 +200,15 @@ void *dmio_vm_page(const void *addr);
 void *dmio_request_alloc(void *user);
 void dmio_request_free(void *user, void *request);
 /*
- * The completion of a request of a user (not NULL) is bracketed by these:
- * dmio_user_enter() before it first touches the user (counters, reserve),
- * dmio_user_leave() after its notify function returned, its last touch.
- * dm_io_user_destroy() waits until every request is counted completed
- * (dmio_request_end()), then for an RCU grace period: the bracket is an
- * RCU read-side section, so the user outlives it.
+ * The completion of a request of a user (not NULL) is one RCU read-side
+ * section: dmio_user_end() begins it, counts the request completed and
+ * fires the tracepoint, before anything else touches the user (its
+ * reserve); dmio_user_leave() ends it after the notify function returned.
+ * dm_io_user_destroy() waits until every request is counted completed,
+ * then for a grace period, so the user outlives the section.
  */
-void dmio_user_enter(void *user);
+void dmio_user_end(void *user, const void *id, unsigned long error_bits,
+		   unsigned long unsup_bits);
 void dmio_user_leave(void *user);
 
 /*
@@ -247,12 +248,13 @@ void dmio_vm_flush(const void *addr, unsigned long long bytes);
 void dmio_vm_invalidate(const void *addr, unsigned long long bytes);
 
 /*
- * For a job with hooks: the request @id (valid until dmio_request_end())
- * of @bytes in all is about to issue its bios; and it has completed.
+ * For a job with hooks (every job of a user): the request @id (valid until
+ * it completes) of @bytes in all is about to issue its bios; and a request
+ * of no user has completed (a user's: dmio_user_end()).
  */
 void dmio_request_start(const struct dmio_job *job, const void *id,
 			unsigned long long bytes);
-void dmio_request_end(void *user, const void *id, unsigned long error_bits,
+void dmio_request_end(const void *id, unsigned long error_bits,
 		      unsigned long unsup_bits);
 
 /* Bad input: one ratelimited warning line. */

@@ -7,10 +7,10 @@
  * it draws from, and per-CPU counters, which also tell its requests in
  * flight (started minus completed).  Requests of the extended API that name
  * it are counted when they start and when they complete, through the
- * engine's request hooks (dmio_request_start() and dmio_request_end() in
- * dm-io-boundary.h), which also fire the tracepoints; a completion, its
- * notify function included, is one RCU read-side section
- * (dmio_user_enter(), dmio_user_leave()).  The classic calls account to no
+ * engine's request hooks (dmio_request_start(), dmio_user_end() and
+ * dmio_request_end() in dm-io-boundary.h), which also fire the tracepoints;
+ * a completion, its notify function included, is one RCU read-side section
+ * (dmio_user_end() to dmio_user_leave()).  The classic calls account to no
  * user: their hot path only tests the tracepoints' static keys.
  * dm_io_stats_create() and friends are the same calls by their earlier
  * names.
@@ -56,27 +56,27 @@ void dmio_request_start(const struct dmio_job *job, const void *id,
 			   job->ioprio, bytes);
 }
 
-void dmio_request_end(void *u, const void *id, unsigned long error_bits,
+void dmio_request_end(const void *id, unsigned long error_bits,
 		      unsigned long unsup_bits)
 {
-	struct dm_io_user *user = u;
-
-	if (user) {
-		struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
-
-		if (error_bits)
-			local64_inc(&c->errors);
-		if (unsup_bits)
-			local64_inc(&c->unsupported);
-		local64_inc(&c->completed);
-		put_cpu_ptr(user->pcpu);
-	}
 	trace_dm_io_complete(id, error_bits, unsup_bits);
 }
 
-void dmio_user_enter(void *user) __acquires(RCU)
+void dmio_user_end(void *u, const void *id, unsigned long error_bits,
+		   unsigned long unsup_bits) __acquires(RCU)
 {
+	struct dm_io_user *user = u;
+	struct dmio_user_pcpu *c;
+
 	rcu_read_lock();
+	c = get_cpu_ptr(user->pcpu);
+	if (error_bits)
+		local64_inc(&c->errors);
+	if (unsup_bits)
+		local64_inc(&c->unsupported);
+	local64_inc(&c->completed);
+	put_cpu_ptr(user->pcpu);
+	trace_dm_io_complete(id, error_bits, unsup_bits);
 }
 
 void dmio_user_leave(void *user) __releases(RCU)

@@ -25,11 +25,11 @@ namespace dmio {
 	void *user = user_;
 
 	if (user)
-		dmio_user_enter(user);
+		dmio_user_end(user, this, error_bits, unsup_bits);
+	else if (hooks_)
+		dmio_request_end(this, error_bits, unsup_bits);
 	if (vm_read_bytes_)
 		dmio_vm_invalidate(vm_read_addr_, vm_read_bytes_);
-	if (hooks_)
-		dmio_request_end(user, this, error_bits, unsup_bits);
 	if (solo_bio_)
 		dmio_solo_release(solo_bio_); // this object goes with it
 	else

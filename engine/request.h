@@ -86,7 +86,7 @@ private:
 	kcxx::atomic<unsigned long> error_bits_;
 	kcxx::atomic<unsigned long> unsup_bits_;
 	kcxx::atomic<unsigned int> pending_;
-	unsigned int hooks_; // call dmio_request_end()
+	unsigned int hooks_; // call dmio_request_end() (no user)
 	dmio_notify_fn notify_; // classic API: gets error | unsup
 	dmio_ext_notify_fn ext_notify_; // extended API, if set
 	void *context_;
