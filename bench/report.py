@@ -149,7 +149,9 @@ def summarise(samples, order, contenders):
         for w in s:
             if w not in ('ours', 'raw', 'kernel'):
                 r, lo, hi = ratio(w, 'raw')
-                rec['extra'][w] = {'vs_raw': r, 'vs_raw_min': lo, 'vs_raw_max': hi}
+                o, olo, ohi = ratio(w, 'ours')
+                rec['extra'][w] = {'vs_raw': r, 'vs_raw_min': lo, 'vs_raw_max': hi,
+                                   'vs_ours': o, 'vs_ours_min': olo, 'vs_ours_max': ohi}
         out.append(rec)
     return out
 
@@ -463,6 +465,12 @@ def headline(recs):
             cells.append('%s / %s' % (ratio_range(sel, 'vs_raw', pick),
                                       ratio_range(sel, 'vs_kernel', pick)))
         rows.append('| %s | %s | %s |' % (what, cells[0], cells[1]))
+    users = [dict(r, vs_ours=r['extra']['user']['vs_ours']) for r in recs
+             if r['extra'].get('user', {}).get('vs_ours') is not None]
+    if users:
+        rows.append('| 4 KiB, dm_io_submit() with a user: user/ours | %s | %s |' % tuple(
+            ratio_range([r for r in users if r['device'] == dev], 'vs_ours', lambda x: True)
+            for dev in ('nullb', 'brd')))
     for r in recs:
         if r['case'].startswith('fio'):
             rows.append('| %s (iomirror vs dm-mirror) | - | %s |' % (
@@ -552,6 +560,22 @@ def rst_table(recs):
     return out
 
 
+def user_rst_table(recs):
+    """The user contender's cases: its IOPS, user/ours and user/raw."""
+    rows = [r for r in recs if 'user' in r['extra']]
+    if not rows:
+        return []
+    cols = ('device', 'case', 'user IOPS', 'vs_ours', 'vs_raw')
+    out = ['The ``user`` contender: ``dm_io_submit()`` naming a user with a reserve of its own, '
+           'same buffers; vs_ours is user/ours.', '',
+           '.. csv-table::', '   :header: ' + ', '.join('"%s"' % c for c in cols), '']
+    for r in rows:
+        row = (r['device'], r['case'], cell(r, 'user'), ratio_cell(r['extra']['user'], 'vs_ours'),
+               ratio_cell(r['extra']['user'], 'vs_raw'))
+        out.append('   ' + ', '.join('"%s"' % c for c in row))
+    return out + ['']
+
+
 def publish(root, commit, date, kernel, host, recs, intro):
     """The full table to Documentation/, a history line, the README summary."""
     doc = os.path.join(root, 'Documentation')
@@ -560,7 +584,7 @@ def publish(root, commit, date, kernel, host, recs, intro):
             '.. Written by "make bench" (bench/report.py --publish); do not edit.', '',
             '=' * len(title), title, '=' * len(title), '',
             'Commit %s. ' % commit + ' '.join(intro.split('\n')[2:]).replace('`', '``'), '']
-    text += rst_table(recs) + ['']
+    text += rst_table(recs) + [''] + user_rst_table(recs)
     with open(os.path.join(doc, 'bench-results.rst'), 'w') as f:
         f.write('\n'.join(text))
     hist = os.path.join(doc, 'bench-history.rst')
