@@ -122,7 +122,7 @@ struct dmio_job {
 	unsigned int ioprio; /* for every bio, if not 0 */
 	dmio_ext_notify_fn ext_notify; /* if set, called instead of notify */
 	void *user; /* struct dm_io_user: its reserve and statistics, or NULL */
-	unsigned int hooks; /* call dmio_request_start()/_end() */
+	unsigned int hooks; /* call dmio_request_start() (and _end(): no user) */
 };
 
 /* ---- Implemented by the C++ engine, called from C. ---- */

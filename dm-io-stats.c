@@ -7,10 +7,11 @@
  * it draws from, and per-CPU counters, which also tell its requests in
  * flight (started minus completed).  Requests of the extended API that name
  * it are counted when they start and when they complete, through the
- * engine's request hooks (dmio_request_start(), dmio_user_end() and
- * dmio_request_end() in dm-io-boundary.h), which also fire the tracepoints;
- * a completion, its notify function included, is one RCU read-side section
- * (dmio_user_end() to dmio_user_leave()).  The classic calls account to no
+ * engine's request hooks (dmio_request_start() and dmio_user_end() in
+ * dm-io-boundary.h), which also fire the tracepoints (dmio_request_end()
+ * only fires them, for a request of no user); a completion, its notify
+ * function included, is one RCU read-side section (dmio_user_end() to
+ * dmio_user_leave()).  The classic calls account to no
  * user: their hot path only tests the tracepoints' static keys.
  * dm_io_stats_create() and friends are the same calls by their earlier
  * names.
@@ -68,7 +69,7 @@ void dmio_user_end(void *u, const void *id, unsigned long error_bits,
 	struct dm_io_user *user = u;
 	struct dmio_user_pcpu *c;
 
-	rcu_read_lock();
+	rcu_read_lock(); /* before counting: dm_io_user_destroy() relies on it */
 	c = get_cpu_ptr(user->pcpu);
 	if (error_bits)
 		local64_inc(&c->errors);

@@ -92,7 +92,7 @@ const unsigned int dmio_vmap_flush; /* flush_kernel_vmap_range() is a no-op */
 DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
 DEFINE_STATIC_KEY_FALSE(dmio_counting);
 
-/* Whether requests must call dmio_request_start()/_end() for tracing. */
+/* Whether requests must call the request hooks for tracing. */
 static inline unsigned int dmio_tracing(void)
 {
 	return trace_dm_io_submit_enabled() || trace_dm_io_complete_enabled();
