@@ -465,11 +465,10 @@ def headline(recs):
             cells.append('%s / %s' % (ratio_range(sel, 'vs_raw', pick),
                                       ratio_range(sel, 'vs_kernel', pick)))
         rows.append('| %s | %s | %s |' % (what, cells[0], cells[1]))
-    users = [dict(r, vs_ours=r['extra']['user']['vs_ours']) for r in recs
-             if r['extra'].get('user', {}).get('vs_ours') is not None]
-    if users:
+    if any('user' in r['extra'] for r in recs):
         rows.append('| 4 KiB, dm_io_submit() with a user: user/ours | %s | %s |' % tuple(
-            ratio_range([r for r in users if r['device'] == dev], 'vs_ours', lambda x: True)
+            ratio_range([r['extra']['user'] for r in recs
+                         if r['device'] == dev and 'user' in r['extra']], 'vs_ours', lambda x: True)
             for dev in ('nullb', 'brd')))
     for r in recs:
         if r['case'].startswith('fio'):
@@ -506,12 +505,18 @@ def smp_rows(recs):
     return rows
 
 
+def csv_table(cols, rows):
+    """An rst csv-table of the header @cols and the @rows."""
+    def quoted(cells):
+        return ', '.join('"%s"' % str(c).replace('"', '""') for c in cells)
+    return ['.. csv-table::', '   :header: ' + quoted(cols), ''] + ['   ' + quoted(r) for r in rows]
+
+
 def rst_from_md(lines):
     """A markdown table (header, rule, rows) as an rst csv-table."""
     def cells(line):
-        return [c.strip().replace('"', '""') for c in line.strip().strip('|').split('|')]
-    return ['.. csv-table::', '   :header: ' + ', '.join('"%s"' % c for c in cells(lines[0])), ''] + \
-        ['   ' + ', '.join('"%s"' % c for c in cells(line)) for line in lines[2:]]
+        return [c.strip() for c in line.strip().strip('|').split('|')]
+    return csv_table(cells(lines[0]), [cells(line) for line in lines[2:]])
 
 
 def smp_table(recs):
@@ -552,12 +557,9 @@ def publish_smp(root, commit, intro, recs, locks_md):
 
 def rst_table(recs):
     cols = ('device', 'case', 'ours IOPS', 'raw IOPS', 'kernel IOPS', 'vs_raw', 'vs_kernel')
-    out = ['.. csv-table::', '   :header: ' + ', '.join('"%s"' % c for c in cols), '']
-    for r in recs:
-        row = (r['device'], r['case'], cell(r, 'ours'), cell(r, 'raw'), cell(r, 'kernel'),
-               ratio_cell(r, 'vs_raw'), ratio_cell(r, 'vs_kernel'))
-        out.append('   ' + ', '.join('"%s"' % c for c in row))
-    return out
+    return csv_table(cols, [(r['device'], r['case'], cell(r, 'ours'), cell(r, 'raw'),
+                             cell(r, 'kernel'), ratio_cell(r, 'vs_raw'), ratio_cell(r, 'vs_kernel'))
+                            for r in recs])
 
 
 def user_rst_table(recs):
@@ -566,14 +568,11 @@ def user_rst_table(recs):
     if not rows:
         return []
     cols = ('device', 'case', 'user IOPS', 'vs_ours', 'vs_raw')
-    out = ['The ``user`` contender: ``dm_io_submit()`` naming a user with a reserve of its own, '
-           'same buffers; vs_ours is user/ours.', '',
-           '.. csv-table::', '   :header: ' + ', '.join('"%s"' % c for c in cols), '']
-    for r in rows:
-        row = (r['device'], r['case'], cell(r, 'user'), ratio_cell(r['extra']['user'], 'vs_ours'),
-               ratio_cell(r['extra']['user'], 'vs_raw'))
-        out.append('   ' + ', '.join('"%s"' % c for c in row))
-    return out + ['']
+    return ['The ``user`` contender: ``dm_io_submit()`` naming a user with a reserve of its own, '
+            'same buffers; vs_ours is user/ours.', ''] + \
+        csv_table(cols, [(r['device'], r['case'], cell(r, 'user'),
+                          ratio_cell(r['extra']['user'], 'vs_ours'),
+                          ratio_cell(r['extra']['user'], 'vs_raw')) for r in rows]) + ['']
 
 
 def publish(root, commit, date, kernel, host, recs, intro):
