@@ -122,7 +122,7 @@ struct dmio_job {
 	unsigned int ioprio; /* for every bio, if not 0 */
 	dmio_ext_notify_fn ext_notify; /* if set, called instead of notify */
 	void *user; /* struct dm_io_user: its reserve and statistics, or NULL */
-	unsigned int hooks; /* call dmio_request_start() (and _end(): no user) */
+	unsigned int hooks; /* call dmio_request_start() */
 };
 
 /* ---- Implemented by the C++ engine, called from C. ---- */
@@ -195,21 +195,22 @@ void *dmio_vm_page(const void *addr);
 /*
  * Request objects: DMIO_REQUEST_BYTES from the reserve of @user (a struct
  * dm_io_user), or from the shared reserve if @user is NULL (GFP_NOIO, no
- * fail).  A request is freed to the reserve it came from.
+ * fail).
  */
 void *dmio_request_alloc(void *user);
-void dmio_request_free(void *user, void *request);
 /*
- * The completion of a request of a user (not NULL) is one RCU read-side
- * section: dmio_user_end() begins it, counts the request completed and
- * fires the tracepoint, before anything else touches the user (its
- * reserve); dmio_user_leave() ends it after the notify function returned.
- * dm_io_user_destroy() waits until every request is counted completed,
- * then for a grace period, so the user outlives the section.
+ * The end of the request @id, of @user (or NULL), whose bits are final: the
+ * tracepoint fires, @user counts it completed, its memory goes back to the
+ * reserve it came from (@solo_bio, the bio whose front pad holds it, or
+ * else the request object @id), then @ext_notify is called, or if it is
+ * NULL @notify with the two sets as one.  For a user, all of it is one RCU
+ * read-side section: dm_io_user_destroy() waits until every request is
+ * counted completed, then for a grace period.
  */
-void dmio_user_end(void *user, const void *id, unsigned long error_bits,
-		   unsigned long unsup_bits);
-void dmio_user_leave(void *user);
+void dmio_request_end(void *user, void *id, void *solo_bio,
+		      unsigned long error_bits, unsigned long unsup_bits,
+		      dmio_notify_fn notify, dmio_ext_notify_fn ext_notify,
+		      void *context);
 
 /*
  * A bio from the bioset of @user, or the shared one if @user is NULL
@@ -224,12 +225,11 @@ void *dmio_bio_alloc(void *user, void *bdev, unsigned long long sector,
  * A bio for a request of exactly this one bio: *@request_mem receives
  * DMIO_REQUEST_BYTES in the bio's front pad, which live as long as the bio.
  * When it completes, the bio is handed to dmio_engine_bio_done() still
- * held, and the engine ends the request with dmio_solo_release().
+ * held, and the engine ends the request with dmio_request_end().
  */
 void *dmio_bio_alloc_solo(void *user, void *bdev, unsigned long long sector,
 			  unsigned int nr_vecs, unsigned int opf,
 			  void **request_mem, struct dmio_bvec **vecs);
-void dmio_solo_release(void *bio);
 /* Zeroes @len bytes from @offset of @page (and the pages after it). */
 void dmio_zero(void *page, unsigned int offset, unsigned int len);
 /* The page @n pages after @page (a bio_vec may span contiguous pages). */
@@ -248,14 +248,11 @@ void dmio_vm_flush(const void *addr, unsigned long long bytes);
 void dmio_vm_invalidate(const void *addr, unsigned long long bytes);
 
 /*
- * For a job with hooks (every job of a user): the request @id (valid until
- * it completes) of @bytes in all is about to issue its bios; and a request
- * of no user has completed (a user's: dmio_user_end()).
+ * For a job with hooks (tracing on when it was checked): the request @id
+ * (valid until it completes) of @bytes in all is about to issue its bios.
  */
 void dmio_request_start(const struct dmio_job *job, const void *id,
 			unsigned long long bytes);
-void dmio_request_end(const void *id, unsigned long error_bits,
-		      unsigned long unsup_bits);
 
 /* Bad input: one ratelimited warning line. */
 void dmio_warn_invalid(const char *what, unsigned int region);

@@ -84,6 +84,15 @@ struct dm_io_user {
 	char name[DMIO_USER_NAME_MAX];
 };
 
+/* The reserve of the classic calls and of requests that name no user. */
+extern struct dmio_reserve dmio_shared;
+
+/* The reserve of @user (a struct dm_io_user), or the shared one. */
+static __always_inline struct dmio_reserve *dmio_reserve_of(void *user)
+{
+	return user ? &((struct dm_io_user *)user)->reserve : &dmio_shared;
+}
+
 int dmio_pools_init(void);
 void dmio_pools_exit(void);
 int dmio_reserve_init(struct dmio_reserve *r, unsigned int pages);

@@ -30,7 +30,7 @@
 #define DMIO_BIO_RESERVE 16
 
 static struct kmem_cache *dmio_request_cache;
-static struct dmio_reserve dmio_shared;
+struct dmio_reserve dmio_shared;
 
 static DEFINE_MUTEX(dmio_reserve_lock);
 static u64 dmio_pages_reserved; /* under dmio_reserve_lock */
@@ -160,22 +160,10 @@ void dm_io_put(unsigned int num_pages)
 }
 EXPORT_SYMBOL_GPL(dm_io_put);
 
-/* The reserve of @user, or the shared one. */
-static __always_inline struct dmio_reserve *dmio_reserve_of(void *user)
-{
-	return user ? &((struct dm_io_user *)user)->reserve : &dmio_shared;
-}
-
 void *dmio_request_alloc(void *user)
 {
 	/* GFP_NOIO includes __GFP_DIRECT_RECLAIM: mempool_alloc() waits. */
 	return mempool_alloc(&dmio_reserve_of(user)->requests, GFP_NOIO);
-}
-
-void dmio_request_free(void *user, void *request)
-{
-	mempool_free(request, &dmio_reserve_of(user)->requests);
-	dmio_count(requests_completed);
 }
 
 static __always_inline struct dmio_bio *dmio_bio_new(void *user, void *bdev,
@@ -218,12 +206,6 @@ void *dmio_bio_alloc_solo(void *user, void *bdev, unsigned long long sector,
 	*request_mem = db->solo_request;
 	*vecs = (struct dmio_bvec *)db->bio.bi_io_vec;
 	return &db->bio;
-}
-
-void dmio_solo_release(void *bio)
-{
-	bio_put(bio);
-	dmio_count(requests_completed);
 }
 
 unsigned int dmio_reserve_requests(void)

@@ -6,13 +6,11 @@
  * request mempool and a bioset, dm-io-mempool.c) that every request naming
  * it draws from, and per-CPU counters, which also tell its requests in
  * flight (started minus completed).  Requests of the extended API that name
- * it are counted when they start and when they complete, through the
- * engine's request hooks (dmio_request_start() and dmio_user_end() in
- * dm-io-boundary.h), which also fire the tracepoints (dmio_request_end()
- * only fires them, for a request of no user); a completion, its notify
- * function included, is one RCU read-side section (dmio_user_end() to
- * dmio_user_leave()).  The classic calls account to no
- * user: their hot path only tests the tracepoints' static keys.
+ * it are counted when they start, by dm_io_submit() before any bio, and
+ * when they complete, by dmio_request_end() (dm-io.c), whose whole work,
+ * the notify function included, is one RCU read-side section for a user's
+ * request.  The classic calls account to no user: their hot path only
+ * tests the tracepoints' static keys.
  * dm_io_stats_create() and friends are the same calls by their earlier
  * names.
  */
@@ -44,45 +42,8 @@ static struct dentry *dmio_debugfs_root;
 void dmio_request_start(const struct dmio_job *job, const void *id,
 			unsigned long long bytes)
 {
-	struct dm_io_user *user = job->user;
-
-	if (user) {
-		struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
-
-		local64_inc(&c->requests);
-		local64_add(bytes, &c->bytes);
-		put_cpu_ptr(user->pcpu);
-	}
 	trace_dm_io_submit(id, job->nr_regions, (__force blk_opf_t)job->opf,
 			   job->ioprio, bytes);
-}
-
-void dmio_request_end(const void *id, unsigned long error_bits,
-		      unsigned long unsup_bits)
-{
-	trace_dm_io_complete(id, error_bits, unsup_bits);
-}
-
-void dmio_user_end(void *u, const void *id, unsigned long error_bits,
-		   unsigned long unsup_bits) __acquires(RCU)
-{
-	struct dm_io_user *user = u;
-	struct dmio_user_pcpu *c;
-
-	rcu_read_lock(); /* before counting: dm_io_user_destroy() relies on it */
-	c = get_cpu_ptr(user->pcpu);
-	if (error_bits)
-		local64_inc(&c->errors);
-	if (unsup_bits)
-		local64_inc(&c->unsupported);
-	local64_inc(&c->completed);
-	put_cpu_ptr(user->pcpu);
-	trace_dm_io_complete(id, error_bits, unsup_bits);
-}
-
-void dmio_user_leave(void *user) __releases(RCU)
-{
-	rcu_read_unlock();
 }
 
 void dm_io_user_stats(struct dm_io_user *user,
@@ -239,8 +200,9 @@ EXPORT_SYMBOL_GPL(dm_io_user_create);
  * No dm_io_submit() naming @user runs now (the caller's part), so the
  * requests counted started are all the user will have: wait until they are
  * all counted completed (rare and short: a poll), then for a grace period,
- * which ends the completions' RCU sections (counted before their notify
- * functions ran; dmio_user_leave() ends each after it returned).
+ * which ends the completions' RCU sections (each counted inside its own,
+ * before the request's memory went back to the reserve and its notify
+ * function ran).
  */
 void dm_io_user_destroy(struct dm_io_user *user)
 {

@@ -18,6 +18,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/rcupdate.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
 #include <xen/xen.h>
@@ -92,10 +93,10 @@ const unsigned int dmio_vmap_flush; /* flush_kernel_vmap_range() is a no-op */
 DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
 DEFINE_STATIC_KEY_FALSE(dmio_counting);
 
-/* Whether requests must call the request hooks for tracing. */
+/* Whether requests call dmio_request_start(): its tracepoint is on. */
 static inline unsigned int dmio_tracing(void)
 {
-	return trace_dm_io_submit_enabled() || trace_dm_io_complete_enabled();
+	return trace_dm_io_submit_enabled();
 }
 
 /* ---- Services for the engine (dm-io-boundary.h) ---- */
@@ -305,6 +306,57 @@ void dmio_endio(struct bio *bio)
 	dmio_engine_bio_done(request, region, result);
 }
 
+static __always_inline void dmio_user_completed(struct dm_io_user *user,
+						unsigned long error_bits,
+						unsigned long unsup_bits)
+{
+	struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
+
+	if (error_bits)
+		local64_inc(&c->errors);
+	if (unsup_bits)
+		local64_inc(&c->unsupported);
+	local64_inc(&c->completed);
+	put_cpu_ptr(user->pcpu);
+}
+
+/* Frees a request that has ended, then calls its notify function. */
+static __always_inline void
+dmio_request_finish(void *user, void *id, void *solo_bio,
+		    unsigned long error_bits, unsigned long unsup_bits,
+		    dmio_notify_fn notify, dmio_ext_notify_fn ext_notify,
+		    void *context)
+{
+	trace_dm_io_complete(id, error_bits, unsup_bits);
+	if (solo_bio)
+		bio_put(solo_bio); /* the request lives in its front pad */
+	else
+		mempool_free(id, &dmio_reserve_of(user)->requests);
+	dmio_count(requests_completed);
+	if (ext_notify)
+		ext_notify(error_bits, unsup_bits, context);
+	else
+		notify(error_bits | unsup_bits, context); /* one error set */
+}
+
+void dmio_request_end(void *user, void *id, void *solo_bio,
+		      unsigned long error_bits, unsigned long unsup_bits,
+		      dmio_notify_fn notify, dmio_ext_notify_fn ext_notify,
+		      void *context)
+{
+	if (!user) {
+		dmio_request_finish(NULL, id, solo_bio, error_bits, unsup_bits,
+				    notify, ext_notify, context);
+		return;
+	}
+	/* Counted completed inside the section: see dm_io_user_destroy(). */
+	rcu_read_lock();
+	dmio_user_completed(user, error_bits, unsup_bits);
+	dmio_request_finish(user, id, solo_bio, error_bits, unsup_bits, notify,
+			    ext_notify, context);
+	rcu_read_unlock();
+}
+
 /* ---- The API ---- */
 
 /*
@@ -480,7 +532,6 @@ static int dmio_ext_job_init(struct dmio_job *job, unsigned int num_regions,
 	job->notify = NULL; /* dm_io_submit() sets ext_notify */
 	job->ioprio = req->ioprio;
 	job->user = req->user;
-	job->hooks |= !!req->user;
 	return 0;
 }
 
@@ -500,35 +551,60 @@ static void dmio_ext_sync_notify(unsigned long error_bits,
 	complete(&w->done);
 }
 
+/* Counts a request of @user started (@n = 1) or taken back (@n = -1). */
+static __always_inline void dmio_user_count(struct dm_io_user *user, long n,
+					    u64 bytes)
+{
+	struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
+
+	local64_add(n, &c->requests);
+	local64_add(n * (s64)bytes, &c->bytes);
+	put_cpu_ptr(user->pcpu);
+}
+
 int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 		 const struct dm_io_ext_request *req, unsigned long *error_bits,
 		 unsigned long *unsup_bits)
 {
 	struct dmio_ext_waiter w DMIO_NO_AUTOINIT;
 	struct dmio_job job DMIO_NO_AUTOINIT;
+	struct dm_io_user *user;
+	u64 bytes = 0;
+	unsigned int i;
 	int r;
 
 	r = dmio_ext_job_init(&job, num_regions, where, req);
 	if (r)
 		return r;
+	user = req->user;
 	/* A submit racing with dm_io_user_destroy() is the caller's bug. */
-	if (req->user && READ_ONCE(req->user->dying))
+	if (user && READ_ONCE(user->dying))
 		return dmio_invalid("user is being destroyed");
 	if (req->notify) {
 		job.ext_notify = req->notify;
 		job.context = req->context;
-		return dmio_submit(&job);
+	} else {
+		init_completion(&w.done);
+		w.error_bits = 0;
+		w.unsup_bits = 0;
+		job.opf |= (__force u32)REQ_SYNC;
+		job.ext_notify = dmio_ext_sync_notify;
+		job.context = &w;
 	}
-
-	init_completion(&w.done);
-	w.error_bits = 0;
-	w.unsup_bits = 0;
-	job.opf |= (__force u32)REQ_SYNC;
-	job.ext_notify = dmio_ext_sync_notify;
-	job.context = &w;
+	if (user) {
+		/* Before any bio: dm_io_user_destroy() waits for what it sees. */
+		for (i = 0; i < num_regions; i++)
+			bytes += where[i].count << SECTOR_SHIFT;
+		dmio_user_count(user, 1, bytes);
+	}
 	r = dmio_submit(&job);
-	if (r)
+	if (r) {
+		if (user)
+			dmio_user_count(user, -1, bytes);
 		return r;
+	}
+	if (req->notify)
+		return 0;
 
 	/* Uninterruptible: the bios use the caller's buffer until they end. */
 	wait_for_completion_io(&w.done);

@@ -19,28 +19,12 @@ namespace dmio {
 	unsigned long error_bits = error_bits_.load_acquire();
 	// An error wins: a region is never both failed and unsupported.
 	unsigned long unsup_bits = unsup_bits_.load_acquire() & ~error_bits;
-	dmio_notify_fn notify = notify_;
-	dmio_ext_notify_fn ext_notify = ext_notify_;
-	void *context = context_;
-	void *user = user_;
-
-	if (user)
-		dmio_user_end(user, this, error_bits, unsup_bits);
-	else if (hooks_)
-		dmio_request_end(this, error_bits, unsup_bits);
 	if (vm_read_bytes_)
 		dmio_vm_invalidate(vm_read_addr_, vm_read_bytes_);
-	if (solo_bio_)
-		dmio_solo_release(solo_bio_); // this object goes with it
-	else
-		dmio_request_free(user, this);
-	if (ext_notify)
-		ext_notify(error_bits, unsup_bits, context);
-	else
-		notify(error_bits | unsup_bits, context); // one error set
-	// Last: the user's reserve may go once its requests are all done.
-	if (user)
-		dmio_user_leave(user);
+	// Frees this object (with its bio, if solo), then calls the notify
+	// function.
+	dmio_request_end(user_, this, solo_bio_, error_bits, unsup_bits,
+			 notify_, ext_notify_, context_);
 }
 
 [[gnu::always_inline]] inline void Request::bio_done(unsigned int region,

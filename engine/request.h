@@ -8,10 +8,11 @@
 // request: no pool object, no submitter reference, and no atomic counting:
 // its bio's completion is its end).  A pooled request starts
 // with one reference held by the submitter; every bio takes one more before
-// it is submitted.  Whoever drops the last reference reads the bitsets,
-// gives the memory back (to the pool, or by releasing the solo bio) and only
-// then calls the notify function, so the callback may free its context and
-// the buffer: nothing of the request is touched once it is called.  The
+// it is submitted.  Whoever drops the last reference reads the bitsets and
+// hands them to dmio_request_end(), which gives the memory back (to the
+// pool, or by releasing the solo bio) and only then calls the notify
+// function, so the callback may free its context and the buffer: nothing of
+// the request is touched once it is called.  The
 // callback runs wherever the last bio completes (hard or soft interrupt,
 // or inside the submitting call), so it must not sleep (dm-io.h).
 //
@@ -40,10 +41,9 @@ public:
 	Request(const dmio_job &job, const void *vm_read_addr,
 		unsigned long long vm_read_bytes, void *bio)
 		: error_bits_(0), unsup_bits_(0), pending_(1),
-		  hooks_(job.hooks), notify_(job.notify),
-		  ext_notify_(job.ext_notify), context_(job.context),
-		  vm_read_addr_(vm_read_addr), vm_read_bytes_(vm_read_bytes),
-		  solo_bio_(bio), user_(job.user)
+		  notify_(job.notify), ext_notify_(job.ext_notify),
+		  context_(job.context), vm_read_addr_(vm_read_addr),
+		  vm_read_bytes_(vm_read_bytes), solo_bio_(bio), user_(job.user)
 	{
 	}
 
@@ -86,7 +86,6 @@ private:
 	kcxx::atomic<unsigned long> error_bits_;
 	kcxx::atomic<unsigned long> unsup_bits_;
 	kcxx::atomic<unsigned int> pending_;
-	unsigned int hooks_; // call dmio_request_end() (no user)
 	dmio_notify_fn notify_; // classic API: gets error | unsup
 	dmio_ext_notify_fn ext_notify_; // extended API, if set
 	void *context_;
