@@ -298,7 +298,7 @@ void dmio_endio(struct bio *bio)
 			dmio_zero_fill(bio);
 	}
 	if (db->solo) {
-		/* The request lives in this bio: the engine releases it. */
+		/* The request lives in this bio: dmio_request_end() puts it. */
 		dmio_engine_bio_done(request, region, result);
 		return;
 	}
@@ -551,14 +551,24 @@ static void dmio_ext_sync_notify(unsigned long error_bits,
 	complete(&w->done);
 }
 
-/* Counts a request of @user started (@n = 1) or taken back (@n = -1). */
-static __always_inline void dmio_user_count(struct dm_io_user *user, long n,
-					    u64 bytes)
+/* Counts a request of @user started, before any of its bios. */
+static __always_inline void dmio_user_started(struct dm_io_user *user,
+					      u64 bytes)
 {
 	struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
 
-	local64_add(n, &c->requests);
-	local64_add(n * (s64)bytes, &c->bytes);
+	local64_inc(&c->requests);
+	local64_add(bytes, &c->bytes);
+	put_cpu_ptr(user->pcpu);
+}
+
+/* Takes back a request counted started that the engine refused. */
+static void dmio_user_refused(struct dm_io_user *user, u64 bytes)
+{
+	struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
+
+	local64_dec(&c->requests);
+	local64_sub(bytes, &c->bytes);
 	put_cpu_ptr(user->pcpu);
 }
 
@@ -571,16 +581,19 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 	struct dm_io_user *user;
 	u64 bytes = 0;
 	unsigned int i;
+	bool async;
 	int r;
 
 	r = dmio_ext_job_init(&job, num_regions, where, req);
 	if (r)
 		return r;
+	/* Not @req after the submit: a notify function may have freed it. */
 	user = req->user;
+	async = req->notify;
 	/* A submit racing with dm_io_user_destroy() is the caller's bug. */
 	if (user && READ_ONCE(user->dying))
 		return dmio_invalid("user is being destroyed");
-	if (req->notify) {
+	if (async) {
 		job.ext_notify = req->notify;
 		job.context = req->context;
 	} else {
@@ -595,15 +608,15 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 		/* Before any bio: dm_io_user_destroy() waits for what it sees. */
 		for (i = 0; i < num_regions; i++)
 			bytes += where[i].count << SECTOR_SHIFT;
-		dmio_user_count(user, 1, bytes);
+		dmio_user_started(user, bytes);
 	}
 	r = dmio_submit(&job);
 	if (r) {
 		if (user)
-			dmio_user_count(user, -1, bytes);
+			dmio_user_refused(user, bytes);
 		return r;
 	}
-	if (req->notify)
+	if (async)
 		return 0;
 
 	/* Uninterruptible: the bios use the caller's buffer until they end. */

@@ -966,7 +966,7 @@ static void dmio_ext_tracepoints(struct kunit *test)
 }
 #endif /* CONFIG_TRACEPOINTS */
 
-/* Bad input: -EINVAL, no I/O, no callback, nothing counted. */
+/* Bad input: -EINVAL, no I/O, no callback, nothing counted (for a user too). */
 static void dmio_ext_invalid(struct kunit *test)
 {
 	struct block_device *nb4k = dmio_open(test, DMIO_DEV_NB4K);
@@ -975,8 +975,10 @@ static void dmio_ext_invalid(struct kunit *test)
 	struct io_region *where = dmio_regions(test, DM_IO_MAX_REGIONS + 1);
 	u64 bios = dmio_bios_submitted();
 	struct dm_io_ext_request req;
+	struct dm_io_stats_values v;
 	unsigned long err, unsup;
 	unsigned int k, async;
+	struct dm_io_user *u;
 	static const char *const bad_names[] = {
 		"", "a/b", ".", "..", "0123456789abcdef0123456789abcdef",
 	};
@@ -1038,6 +1040,40 @@ static void dmio_ext_invalid(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, dmio_bios_submitted(), bios);
 	KUNIT_EXPECT_EQ(test, dmio_rec_nr(rec), 0);
+
+	/*
+	 * A user's request is counted started before the engine checks its
+	 * regions; one the engine refuses is taken back (else destroy would
+	 * wait for it forever: it is not destroyed then).
+	 */
+	u = dm_io_user_create("kunit-invalid", 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(u));
+	for (async = 0; async < 2; async++) {
+		dmio_ext_req(&req, REQ_OP_WRITE);
+		dmio_mem_ext(&req, &b->mem);
+		req.user = u;
+		dmio_region(&where[0], nb4k, 1, 8);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    dmio_ext_run(test, async, 1, where, &req,
+						 &err, &unsup),
+				    -EINVAL, "unaligned, user %s",
+				    dmio_mode(async));
+		where[0].bdev = NULL;
+		KUNIT_EXPECT_EQ_MSG(test,
+				    dmio_ext_run(test, async, 1, where, &req,
+						 &err, &unsup),
+				    -EINVAL, "no device, user %s",
+				    dmio_mode(async));
+	}
+	dm_io_user_stats(u, &v);
+	KUNIT_EXPECT_EQ(test, v.requests, 0);
+	KUNIT_EXPECT_EQ(test, v.bytes, 0);
+	if (v.in_flight)
+		KUNIT_FAIL(test, "%llu refused requests in flight: user leaked",
+			   v.in_flight);
+	else
+		dm_io_user_destroy(u);
+	KUNIT_EXPECT_EQ(test, dmio_bios_submitted(), bios);
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(dm_io_stats_create(NULL, 0)), -EINVAL);
 	for (k = 0; k < ARRAY_SIZE(bad_names); k++)
