@@ -577,6 +577,7 @@ def user_rst_table(recs):
 
 def publish(root, commit, date, kernel, host, recs, intro):
     """The full table to Documentation/, a history line, the README summary."""
+    build = host.get('kbuild', '?').split(',')[0]  # -O2 or -Os
     doc = os.path.join(root, 'Documentation')
     title = 'dm-io benchmark: the last full run'
     text = ['.. SPDX-License-Identifier: GPL-2.0', '',
@@ -596,16 +597,16 @@ def publish(root, commit, date, kernel, host, recs, intro):
                                 'vs_raw / vs_kernel ranges of the medians, per device (null_blk, brd).', '',
                                 '']))
     with open(hist, 'a') as f:
-        f.write('* %s, commit %s, UML %s, load %s / %s: %s\n' % (
-            date, commit, kernel, host.get('load_before', '?'), host.get('load_after', '?'),
+        f.write('* %s, commit %s, UML %s %s, load %s / %s: %s\n' % (
+            date, commit, kernel, build, host.get('load_before', '?'), host.get('load_after', '?'),
             '; '.join(row.strip('| ').replace(' | ', ': ', 1).replace(' | ', ', ')
                       for row in headline(recs))))
     readme = os.path.join(root, 'README.md')
     s = open(readme).read()
     if SUMMARY_BEGIN in s and SUMMARY_END in s:
         block = [SUMMARY_BEGIN, '',
-                 '%s, commit %s, UML %s, one CPU. vs_raw / vs_kernel, ranges of the '
-                 'per-case medians:' % (date, commit, kernel), '',
+                 '%s, commit %s, UML %s built %s, one CPU. vs_raw / vs_kernel, ranges of the '
+                 'per-case medians:' % (date, commit, kernel, build), '',
                  '| cases | null_blk | brd |', '| --- | --- | --- |'] + headline(recs) + [
                  '', 'Every case: [Documentation/bench-results.rst](Documentation/bench-results.rst); '
                  'earlier runs: [Documentation/bench-history.rst](Documentation/bench-history.rst).',
@@ -683,7 +684,7 @@ def main():
                  % (kernel, start.get('cpus', '?') if start else '?',
                     (start.get('threads', '?') if start else '?').replace(',', ' and ')))
     else:
-        where = 'UML kernel %s (single CPU, PREEMPT_NONE, SLAB)' % kernel
+        where = 'UML kernel %s (single CPU, %s)' % (kernel, host.get('kbuild', '?'))
     md = ['# dm-io benchmark results', '',
           '%s, %s, host: %s, host load average before/after: %s / %s.'
           % (date, where, host.get('cpu', '?'), host.get('load_before', '?'), host.get('load_after', '?')),

@@ -6,7 +6,8 @@
 # against the in-tree mirror target.
 #
 #  1. as "make check": scripts/ensure-deps.sh, scripts/uml-kernel.sh (the
-#     cached test kernel), plus a plotter (gnuplot-nox) if none is there;
+#     test kernel's config built -O2, bench/uml-bench.config: a cached
+#     kernel of its own), plus a plotter (gnuplot-nox) if none is there;
 #  2. builds dm-io.ko, targets/dm-iomirror.ko and bench/dm-io-bench.ko for
 #     the test kernel in a staging copy, build/bench/src (never build/uml);
 #  3. boots the kernel with bench/init.sh as PID 1 (scripts/run-uml.sh -i),
@@ -64,7 +65,7 @@
 #   BENCH_PATCH       comma-separated patch files applied (patch -p1) to the
 #                     staged copy before the build: to measure an engine change
 #                     without touching the checkout, e.g.
-#                     BENCH_PATCH=bench/variants/glue-O2.patch
+#                     BENCH_PATCH=bench/variants/user-fields.patch
 #   BENCH_THREADS     comma-separated numbers of submitting threads (--smp)
 #   BENCH_LOCKS=1     count the locks each request takes, per lock and caller,
 #                     with ftrace's function tracer (default with --smp)
@@ -115,6 +116,16 @@ STAGE=$OUT/src
 RUN=$OUT/run
 TIMEOUT=${BENCH_TIMEOUT:-1800}
 
+# How a kernel was built, from its .config: "-O2, PREEMPT_NONE, SLAB".
+kconfig_summary() {
+	local opt=-O2 pre=PREEMPT_NONE slab=SLUB
+	grep -qx 'CONFIG_CC_OPTIMIZE_FOR_SIZE=y' "$1" && opt=-Os
+	grep -qx 'CONFIG_PREEMPT_VOLUNTARY=y' "$1" && pre=PREEMPT_VOLUNTARY
+	grep -qx 'CONFIG_PREEMPT=y' "$1" && pre=PREEMPT
+	grep -qx 'CONFIG_SLAB=y' "$1" && slab=SLAB
+	echo "$opt, $pre, $slab"
+}
+
 report() {
 	local opts=()
 	[ "$smp" = 0 ] || opts=(--smp)
@@ -150,7 +161,8 @@ if [ "$smp" = 1 ]; then
 		[ -z "$(x86_chroot)" ] || die "BENCH_OUT must be under $DMIO_ROOT/build for $DMIO_KVER (built in a chroot)" ;;
 	esac
 else
-	B=$("$DMIO_ROOT/scripts/uml-kernel.sh") || die "could not build the test kernel"
+	B=$("$DMIO_ROOT/scripts/uml-kernel.sh" "$DMIO_ROOT/tests/uml/uml.config" \
+		"$DMIO_ROOT/bench/uml-bench.config") || die "could not build the bench kernel"
 	[ -x "$B/linux" ] || die "no test kernel in $B"
 	KDIR=$B
 	kmake=(make ARCH=um)
@@ -217,6 +229,7 @@ mkdir -p "$RUN"
 	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) CPUs"
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+	[ "$smp" = 1 ] || echo "kbuild=$(kconfig_summary "$B/.config")"
 } >"$RUN/host.txt"
 if [ "$smp" = 1 ]; then
 	img=$("$DMIO_ROOT/scripts/qemu-kernel.sh") || die "cannot get Debian's kernel image"
