@@ -141,15 +141,14 @@ private:
 
 // An array of struct bio_vec, used in order; an entry may span several
 // physically contiguous pages, and is split into one segment per page where
-// pages are not merged (@split: dmio_page_stride is 0).  The array has no
-// length: a NULL page or a zero length before the data is covered marks an
-// array that is too short.
+// pages are not merged (@kSplit: dmio_page_stride is 0; a parameter of the
+// type, so the usual cursor carries no test of it in its loops).  The array
+// has no length: a NULL page or a zero length before the data is covered
+// marks an array that is too short.
+template <bool kSplit>
 class BvecCursor {
 public:
-	BvecCursor(const dmio_bvec *bv, bool split)
-		: bv_(bv), done_(0), split_(split)
-	{
-	}
+	explicit BvecCursor(const dmio_bvec *bv) : bv_(bv), done_(0) {}
 
 	const char *check(unsigned long long bytes, unsigned int align) const
 	{
@@ -183,7 +182,7 @@ public:
 			unsigned int len = bv->len - done;
 			unsigned int segs = 1;
 
-			if (split_) {
+			if (kSplit) {
 				// one segment per page of what the bio takes,
 				// up to the limit
 				unsigned int in = (bv->offset + done) &
@@ -226,7 +225,7 @@ public:
 			page = dmio_nth_page(page, offset >> DMIO_PAGE_SHIFT);
 			offset &= kPageMask;
 		}
-		if (split_)
+		if (kSplit)
 			len = kcxx::min(len, DMIO_PAGE_SIZE - offset);
 		return { page, offset, len };
 	}
@@ -243,7 +242,6 @@ public:
 private:
 	const dmio_bvec *bv_;
 	unsigned int done_; // bytes of *bv_ already consumed
-	bool split_; // one segment per page
 };
 
 // The first pages of a vmalloc range, looked up once by check() and

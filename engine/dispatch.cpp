@@ -402,6 +402,15 @@ template <typename Cursor>
 	return 0;
 }
 
+// A bio_vec array where pages are not merged (dmio_page_stride is 0): one
+// segment per page.  Rare (KMSAN, Xen, a memory map that is not linear),
+// so out of dmio_engine_submit().
+[[gnu::noinline]] int submit_bvec_split(const dmio_job &job)
+{
+	return submit(job, BvecCursor<true>(
+				   static_cast<const dmio_bvec *>(job.buffer)));
+}
+
 } // namespace
 } // namespace dmio
 
@@ -415,10 +424,12 @@ extern "C" int dmio_engine_submit(const dmio_job *job)
 						    job->buffer),
 					    job->offset));
 	case DMIO_BUFFER_BVEC:
+		if (!dmio_page_stride)
+			return dmio::submit_bvec_split(*job);
 		return dmio::submit(
-			*job, dmio::BvecCursor(static_cast<const dmio_bvec *>(
-						       job->buffer),
-					       !dmio_page_stride));
+			*job,
+			dmio::BvecCursor<false>(
+				static_cast<const dmio_bvec *>(job->buffer)));
 	case DMIO_BUFFER_VM: {
 		[[gnu::uninitialized]] dmio::VmPages pages;
 
