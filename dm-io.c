@@ -162,7 +162,10 @@ void *dmio_vm_first_page(const void *addr, unsigned long long bytes)
 	if (!bytes ||
 	    check_add_overflow(start, (unsigned long)bytes - 1, &last))
 		return NULL;
-	if (!is_vmalloc_addr((void *)start) || !is_vmalloc_addr((void *)last))
+	if (!is_vmalloc_addr((void *)start))
+		return NULL;
+	/* Areas are whole pages: within one page, @start's test is enough. */
+	if ((start ^ last) >= PAGE_SIZE && !is_vmalloc_addr((void *)last))
 		return NULL;
 	return vmalloc_to_page((void *)start);
 }
