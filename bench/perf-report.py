@@ -52,6 +52,9 @@ def main():
     ap.add_argument('--under', default='run_one',
                     help='count only samples with this guest symbol on the call chain '
                          '(default run_one: the timed loop; "" for all)')
+    ap.add_argument('--annotate', metavar='SYM',
+                    help='also print the self samples of guest symbol SYM by offset '
+                         '(match them with objdump -d of its object)')
     a = ap.parse_args()
 
     kallsyms = os.path.join(a.run, 'guest', 'kallsyms.txt')
@@ -84,25 +87,31 @@ def main():
     maps = collections.defaultdict(list)	# pid -> [(start, len, pgoff, file)]
     mmap_re = re.compile(r'PERF_RECORD_MMAP2? (\d+)/\d+: \[0x([0-9a-f]+)\(0x([0-9a-f]+)\) @ 0x([0-9a-f]+)[^\]]*\]: \S+ (.*)$')
 
-    def frame_name(ip, sym, dso, fpid):
-        """Guest kernel symbol, or None for the host kernel and host libraries."""
+    def guest_ip(ip, dso, fpid):
+        """The guest address of a host sample's ip, or None (host code)."""
         if 'kernel.kallsyms' in dso:
             return None
-        if dso.endswith('/linux'):
-            return sym or kname(ip)
-        if kname(ip):
-            return kname(ip)
+        if dso.endswith('/linux') or kname(ip):
+            return ip
         # the latest mapping of that file offset is the one in use
         for start, length, pgoff, fname in reversed(maps.get(fpid, ())):
             if fname in dso and pgoff <= ip < pgoff + length:
                 n = kname(start + ip - pgoff)
                 if n and '[' in n:		# a module symbol
-                    return n
+                    return start + ip - pgoff
         return None
+
+    def frame_name(ip, sym, dso, fpid):
+        """Guest kernel symbol, or None for the host kernel and host libraries."""
+        if dso.endswith('/linux') and sym:
+            return sym
+        gip = guest_ip(ip, dso, fpid)
+        return kname(gip) if gip is not None else None
 
     self_c = collections.Counter()
     incl_c = collections.Counter()
     host_c = collections.Counter()
+    offset_c = collections.Counter()	# --annotate: self samples by offset
     total = 0
     frames = []
     pid = None
@@ -122,6 +131,10 @@ def main():
             self_c['[host kernel, on behalf of UML]'] += 1
         else:
             self_c[named[0]] += 1
+            if a.annotate and named[0].split()[0] == a.annotate:
+                ip, _, dso = frames[0]
+                gip = guest_ip(ip, dso, pid)
+                offset_c[gip - addrs[bisect.bisect_right(addrs, gip) - 1]] += 1
         for n in set(guest):
             incl_c[n] += 1
 
@@ -173,6 +186,11 @@ def main():
     print('host kernel time, by host function and guest caller:')
     for name, n in host_c.most_common(15):
         print('%6.2f%%  %s' % (100.0 * n / max(total, 1), name))
+    if a.annotate:
+        print()
+        print('self samples of %s by offset (of %d):' % (a.annotate, sum(offset_c.values())))
+        for off in sorted(offset_c):
+            print('  +0x%x %d' % (off, offset_c[off]))
     return 0
 
 
