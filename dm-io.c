@@ -164,7 +164,12 @@ void *dmio_vm_first_page(const void *addr, unsigned long long bytes)
 		return NULL;
 	if (!is_vmalloc_addr((void *)start))
 		return NULL;
-	/* Areas are whole pages: within one page, @start's test is enough. */
+	/*
+	 * Areas are whole pages: within one page, @start's test is enough.
+	 * (x86-64's VMALLOC_END is inclusive and is_vmalloc_addr() refuses the
+	 * space's last byte, but no area maps that page: vmalloc_to_page() is
+	 * NULL there.)
+	 */
 	if ((start ^ last) >= PAGE_SIZE && !is_vmalloc_addr((void *)last))
 		return NULL;
 	return vmalloc_to_page((void *)start);

@@ -341,7 +341,8 @@ int submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 }
 
 // @start is checked here, then copied for each region's walk.  Inlined
-// into dmio_engine_submit(), one copy per buffer kind.
+// into dmio_engine_submit(), one copy per cursor type (the splitting
+// bio_vec one into submit_bvec_split()).
 template <typename Cursor>
 [[gnu::always_inline]] inline int submit(const dmio_job &job, Cursor start)
 {
