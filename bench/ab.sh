@@ -14,7 +14,10 @@
 # Environment: AB_ROUNDS (default 2), AB_LIMIT (default 2), and the
 # BENCH_* options of bench/run.sh (default here: BENCH_FIO=0 BENCH_ALLOCS=0
 # BENCH_MICRO=0 BENCH_CONTENDERS=ours,raw).  It needs an otherwise idle
-# machine: under load the ratios move by far more than 2%.
+# machine: under load the ratios move by far more than 2%; another
+# benchmark is waited for (scripts/lib.sh bench_lock).  A round of the 90
+# cases takes about 4 minutes per side on a 2-CPU host; BENCH_ONLY and
+# BENCH_DEVS narrow it.
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$DMIO_ROOT" || exit 1
@@ -22,6 +25,7 @@ cd "$DMIO_ROOT" || exit 1
 base=${BASE:?set BASE=<git revision> to compare against}
 git rev-parse -q --verify "$base^{commit}" >/dev/null || die "BASE=$base is not a commit"
 OUT=$DMIO_ROOT/build/bench-ab
+bench_lock || die "cannot lock $DMIO_CACHE/bench.lock"
 rm -rf "$OUT" && mkdir -p "$OUT" || die "cannot create $OUT"
 git diff HEAD "$base" -- Kbuild dm-io*.c dm-io*.h dm_io_trace.h engine/ \
 	scripts/dmio-compat.mk scripts/kbuild-cxx.mk targets/ bench/Kbuild \

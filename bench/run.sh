@@ -146,6 +146,7 @@ case $DMIO_ROOT$OUT in
 esac
 
 # --- 1. dependencies, test kernel, plotter ----------------------------------------
+bench_lock || die "cannot lock $DMIO_CACHE/bench.lock"
 step "bench: started in $DMIO_ROOT"
 "$DMIO_ROOT/scripts/ensure-deps.sh" || die "could not install the dependencies"
 if [ "$smp" = 1 ]; then

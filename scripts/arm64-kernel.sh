@@ -34,10 +34,8 @@ B=$DMIO_CACHE/arm64-$pages-$ver-$key
 log=$DMIO_CACHE/logs/arm64-$pages-$key.log
 
 mkdir -p "$DMIO_CACHE/logs" 2>/dev/null
-if exec 8>>"$B.lock" 2>/dev/null && ! flock -n 8; then
-	step "arm64 tree: another run is preparing $B; waiting for it" >&2
-	flock 8
-fi
+hold_lock "$B.lock" "arm64 tree: another run is preparing $B" ||
+	die "cannot lock $B.lock"
 if [ -f "$B/.dmio-prepared" ]; then
 	step "arm64 tree: cached ($B)" >&2
 	echo "$B"

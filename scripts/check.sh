@@ -271,11 +271,9 @@ esac
 # One run at a time per tree: two runs would delete each other's staging
 # copies and results under build/ while their guests use them.
 mkdir -p "$DMIO_ROOT/build"
-exec 9>>"$DMIO_ROOT/build/.check.lock"
-if ! flock -n 9; then
-	step "check: another scripts/check.sh is running in this tree; waiting for it to end"
-	flock 9
-fi
+hold_lock "$DMIO_ROOT/build/.check.lock" \
+	"check: another scripts/check.sh is running in this tree" ||
+	{ host_fail "cannot lock $DMIO_ROOT/build/.check.lock"; finish; }
 
 # --- dependencies, per kernel series -------------------------------------------
 step "check: started in $DMIO_ROOT, legs: ${LEGS[*]}"

@@ -22,6 +22,33 @@ need_root() {
 	[ "$(id -u)" = 0 ] || die "this step must run as root (it installs packages and boots a test kernel); try: sudo $0"
 }
 
+# hold_lock FILE WHAT: take an flock on FILE, held until this shell and
+# every process it starts (a guest, a build) have exited; if another holds
+# it, say "WHAT; waiting for it" and wait.  The descriptor is left in
+# LOCK_FD.
+hold_lock() {
+	exec {LOCK_FD}>>"$1" || return 1
+	flock -n "$LOCK_FD" && return 0
+	step "$2; waiting for it" >&2
+	flock "$LOCK_FD"
+}
+
+# bench_lock: one benchmark at a time on this machine, whatever the tree:
+# two would share its CPUs, and make bench-ab's runs share build/bench-ab.
+# A guest left behind by a killed benchmark still holds it.  The benchmark
+# scripts a benchmark runs (bench/ab.sh runs bench/run.sh) share its lock
+# through DMIO_BENCH_LOCK_FD.
+bench_lock() {
+	if [ -n "${DMIO_BENCH_LOCK_FD:-}" ] &&
+		flock -n "$DMIO_BENCH_LOCK_FD" 2>/dev/null; then
+		return 0
+	fi
+	mkdir -p "$DMIO_CACHE" &&
+		hold_lock "$DMIO_CACHE/bench.lock" "bench: another benchmark is running on this machine" ||
+		return 1
+	export DMIO_BENCH_LOCK_FD=$LOCK_FD
+}
+
 # The kernel series to build and test for: KVER=6.1 (default) or 6.12, the
 # two Debian bookworm ships as linux-source-<series>, linux-headers-<series>
 # and linux-image-<series>; or 7.3, whose linux-source-7.3 comes from

@@ -49,10 +49,8 @@ log=$DMIO_CACHE/logs/uml-$key.log
 # One build per key at a time: a second run (another tree, another leg)
 # waits for the first instead of building into the same directory.
 mkdir -p "$DMIO_CACHE/logs" 2>/dev/null
-if exec 8>>"$B.lock" 2>/dev/null && ! flock -n 8; then
-	step "test kernel: another run is building $B; waiting for it" >&2
-	flock 8
-fi
+hold_lock "$B.lock" "test kernel: another run is building $B" ||
+	die "cannot lock $B.lock"
 
 if [ -x "$B/linux" ] && [ -f "$B/.dmio-built" ]; then
 	step "test kernel: cached, not rebuilding ($B)" >&2
