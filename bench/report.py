@@ -396,10 +396,13 @@ def plot(recs, out_png, out_dir):
         for dev, p in datafiles:
             g.append('set title "dm-io vs raw submit_bio and the kernel dm_io(): %s"'
                      % DEV_DESC.get(dev, dev))
-            g.append("plot '%s' using 2:xtic(1) title 'vs raw' lc rgb '#1f77b4', "
-                     "'' using 3 title 'vs kernel dm_io()' lc rgb '#ff7f0e', "
+            # a histogram of only NaN (no kernel contender) is an error
+            kernel = any(r['vs_kernel'] is not None for r in recs if r['device'] == dev)
+            g.append("plot '%s' using 2:xtic(1) title 'vs raw' lc rgb '#1f77b4', %s"
                      "1 with lines lc rgb 'black' dt 2 notitle, "
-                     "0.95 with lines lc rgb 'red' dt 3 title '0.95'" % p)
+                     "0.95 with lines lc rgb 'red' dt 3 title '0.95'"
+                     % (p, "'' using 3 title 'vs kernel dm_io()' lc rgb '#ff7f0e', "
+                        if kernel else ''))
         g.append('unset multiplot')
         gp = os.path.join(out_dir, 'ratios.gp')
         with open(gp, 'w') as f:
@@ -408,12 +411,14 @@ def plot(recs, out_png, out_dir):
         if r.returncode == 0 and os.path.exists(out_png):
             return True
         print('report: gnuplot failed: %s' % r.stderr.strip()[:500], file=sys.stderr)
+        if os.path.exists(out_png):	# what it wrote before it failed
+            os.remove(out_png)
     try:
         import matplotlib
         matplotlib.use('Agg')
         import matplotlib.pyplot as plt
     except ImportError:
-        print('report: no gnuplot and no matplotlib: no plot', file=sys.stderr)
+        print('report: no working gnuplot and no matplotlib: no plot', file=sys.stderr)
         return False
     fig, axes = plt.subplots(len(datafiles), 1, figsize=(19, 5.2 * len(datafiles)), squeeze=False)
     for ax, (dev, _) in zip(axes[:, 0], datafiles):
