@@ -146,9 +146,9 @@ case $DMIO_ROOT$OUT in
 esac
 
 # --- 1. dependencies, test kernel, plotter ----------------------------------------
-bench_lock || die "cannot lock $DMIO_CACHE/bench.lock"
 step "bench: started in $DMIO_ROOT"
 "$DMIO_ROOT/scripts/ensure-deps.sh" || die "could not install the dependencies"
+bench_lock || die "cannot lock $DMIO_CACHE/bench.lock"
 if [ "$smp" = 1 ]; then
 	# The headers of Debian's kernel of the series (in a chroot for 7.3);
 	# its image comes after the build (qemu-kernel.sh wants the headers).
@@ -243,14 +243,16 @@ t0=$(date +%s)
 perf_pid=
 if [ "${BENCH_PERF:-0}" != 0 ]; then
 	command -v perf >/dev/null || die "BENCH_PERF=1 needs perf (apt-get install linux-perf)"
+	# Neither holds the benchmark lock: if this script is killed, they
+	# are left running.
 	perf record -e cpu-clock -F 20000 -a -g -o "$RUN/perf.data" \
-		>"$RUN/perf-record.log" 2>&1 &
+		>"$RUN/perf-record.log" 2>&1 {DMIO_BENCH_LOCK_FD}>&- &
 	perf_pid=$!
 	# the host pids of this guest's UML processes (not another run's)
 	( while :; do
 		pgrep -f "DMIO_OUT=$RUN/guest" >>"$RUN/uml-pids.txt"
 		sleep 0.5
-	  done ) &
+	  done ) {DMIO_BENCH_LOCK_FD}>&- &
 	pids_pid=$!
 fi
 if [ "$smp" = 1 ]; then

@@ -34,8 +34,8 @@ B=$DMIO_CACHE/arm64-$pages-$ver-$key
 log=$DMIO_CACHE/logs/arm64-$pages-$key.log
 
 mkdir -p "$DMIO_CACHE/logs" 2>/dev/null
-hold_lock "$B.lock" "arm64 tree: another run is preparing $B" ||
-	die "cannot lock $B.lock"
+# (where the lock cannot be created, the cache is not written: see below)
+hold_lock "$B.lock" "arm64 tree: another run is preparing $B" || :
 if [ -f "$B/.dmio-prepared" ]; then
 	step "arm64 tree: cached ($B)" >&2
 	echo "$B"

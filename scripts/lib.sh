@@ -25,27 +25,31 @@ need_root() {
 # hold_lock FILE WHAT: take an flock on FILE, held until this shell and
 # every process it starts (a guest, a build) have exited; if another holds
 # it, say "WHAT; waiting for it" and wait.  The descriptor is left in
-# LOCK_FD.
+# LOCK_FD.  A FILE that cannot be written (a cache root filled, used by
+# another user) is locked through a read-only descriptor; one that cannot
+# be opened at all is 1, quietly: the caller says what it needs.
 hold_lock() {
-	exec {LOCK_FD}>>"$1" || return 1
+	{ exec {LOCK_FD}>>"$1" || exec {LOCK_FD}<"$1"; } 2>/dev/null || return 1
 	flock -n "$LOCK_FD" && return 0
-	step "$2; waiting for it" >&2
+	step "$2; waiting for it (lock: $1)" >&2
 	flock "$LOCK_FD"
 }
 
-# bench_lock: one benchmark at a time on this machine, whatever the tree:
-# two would share its CPUs, and make bench-ab's runs share build/bench-ab.
-# A guest left behind by a killed benchmark still holds it.  The benchmark
-# scripts a benchmark runs (bench/ab.sh runs bench/run.sh) share its lock
-# through DMIO_BENCH_LOCK_FD.
+# bench_lock: one benchmark at a time per kernel cache (per machine, unless
+# DMIO_CACHE says otherwise): two would share the CPUs, and ratios measured
+# so are wrong.  A guest left behind by a killed benchmark holds it until
+# its timeout.  The benchmark scripts a benchmark runs (bench/ab.sh runs
+# bench/run.sh) share its lock: DMIO_BENCH_LOCK_FD names the descriptor,
+# which must be open on that very file.
 bench_lock() {
+	local lock=$DMIO_CACHE/bench.lock
+
 	if [ -n "${DMIO_BENCH_LOCK_FD:-}" ] &&
-		flock -n "$DMIO_BENCH_LOCK_FD" 2>/dev/null; then
+		[ "/dev/fd/$DMIO_BENCH_LOCK_FD" -ef "$lock" ]; then
 		return 0
 	fi
-	mkdir -p "$DMIO_CACHE" &&
-		hold_lock "$DMIO_CACHE/bench.lock" "bench: another benchmark is running on this machine" ||
-		return 1
+	mkdir -p "$DMIO_CACHE" 2>/dev/null
+	hold_lock "$lock" "bench: another benchmark is running" || return 1
 	export DMIO_BENCH_LOCK_FD=$LOCK_FD
 }
 
