@@ -10,8 +10,14 @@
 # case's vs_raw (median over the rounds) for both and the change, and
 # flags a loss of more than AB_LIMIT percent.
 #
+# Code layout alone moves single cases by a few percent (benchmarks.rst):
+# with AB_LAYOUTS=N, round r builds both sides with (r-1) mod N times 16
+# bytes of padding before each object's code (bench/run.sh BENCH_PAD), so
+# the medians are over N layouts of each side, not one.
+#
 # usage: BASE=<rev> bench/ab.sh
-# Environment: AB_ROUNDS (default 2), AB_LIMIT (default 2), and the
+# Environment: AB_ROUNDS (default 2), AB_LIMIT (default 2), AB_LAYOUTS
+# (default 1: no padding; 4 covers a 64-byte cache line), and the
 # BENCH_* options of bench/run.sh (default here: BENCH_FIO=0 BENCH_ALLOCS=0
 # BENCH_MICRO=0 BENCH_CONTENDERS=ours,raw).  It needs an otherwise idle
 # machine: under load the ratios move by far more than 2%; another
@@ -33,12 +39,15 @@ git diff HEAD "$base" -- Kbuild dm-io*.c dm-io*.h dm_io_trace.h engine/ \
 export BENCH_FIO=${BENCH_FIO:-0} BENCH_ALLOCS=${BENCH_ALLOCS:-0} \
 	BENCH_MICRO=${BENCH_MICRO:-0} BENCH_CONTENDERS=${BENCH_CONTENDERS:-ours,raw} \
 	BENCH_PUBLISH=0
-step "bench-ab: $base against the checkout, ${AB_ROUNDS:-2} rounds (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+layouts=${AB_LAYOUTS:-1}
+case $layouts in '' | *[!0-9]* | 0) die "AB_LAYOUTS=$layouts: a number of layouts, 1 or more" ;; esac
+step "bench-ab: $base against the checkout, ${AB_ROUNDS:-2} rounds, $layouts layout(s) (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 for r in $(seq 1 "${AB_ROUNDS:-2}"); do
+	pad=$(((r - 1) % layouts * 16))
 	for v in base head; do
 		patch=
 		[ $v = head ] || patch=$OUT/base.patch
-		BENCH_OUT=$OUT/$v-$r BENCH_PATCH=$patch "$DMIO_ROOT/bench/run.sh" \
+		BENCH_OUT=$OUT/$v-$r BENCH_PATCH=$patch BENCH_PAD=$pad "$DMIO_ROOT/bench/run.sh" \
 			>"$OUT/$v-$r.log" 2>&1 || die "the $v run of round $r failed, see $OUT/$v-$r.log"
 		step "bench-ab: round $r, $v done (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 	done

@@ -66,6 +66,9 @@
 #                     staged copy before the build: to measure an engine change
 #                     without touching the checkout, e.g.
 #                     BENCH_PATCH=bench/variants/user-fields.patch
+#   BENCH_PAD=N       N bytes (0-4095) of padding at the start of the text of
+#                     every C and C++ object of the modules built: another
+#                     code layout of the same code (bench/ab.sh AB_LAYOUTS)
 #   BENCH_THREADS     comma-separated numbers of submitting threads (--smp)
 #   BENCH_LOCKS=1     count the locks each request takes, per lock and caller,
 #                     with ftrace's function tracer (default with --smp)
@@ -93,7 +96,7 @@ done
 # checkout's own code) also renews the results in Documentation/ and the
 # README's summary; BENCH_PUBLISH=0 or =1 says otherwise.
 publish=1
-for v in BENCH_ONLY BENCH_DEVS BENCH_CONTENDERS BENCH_PATCH BENCH_TIME_MS BENCH_REPS BENCH_SLICES \
+for v in BENCH_ONLY BENCH_DEVS BENCH_CONTENDERS BENCH_PATCH BENCH_PAD BENCH_TIME_MS BENCH_REPS BENCH_SLICES \
 	BENCH_THREADS BENCH_CPUS BENCH_LOCKS BENCH_LOCK_CASES BENCH_PROBE_N; do
 	[ -z "${!v:-}" ] || publish=0
 done
@@ -200,8 +203,18 @@ if [ -n "${BENCH_PATCH:-}" ]; then
 			die "$p does not apply (see $log)"
 	done
 fi
-if ! { "${kmake[@]}" -C "$STAGE" -j"$(nproc)" KDIR="$KDIR" targets &&
-       "${kmake[@]}" -C "$KDIR" M="$STAGE/bench" \
+kflags=()
+case ${BENCH_PAD:-0} in *[!0-9]*) die "BENCH_PAD=$BENCH_PAD: a number of bytes" ;; esac
+if [ "${BENCH_PAD:-0}" -gt 0 ]; then
+	[ "$BENCH_PAD" -lt 4096 ] || die "BENCH_PAD=$BENCH_PAD: at most 4095 bytes"
+	step "bench: $BENCH_PAD bytes of padding before each object's code"
+	# NOPs, which objtool does not call unreachable code
+	printf 'asm(".pushsection .text\\n.nops %d\\n.popsection");\n' "$BENCH_PAD" \
+		>"$OUT/pad.h"
+	kflags=(KCFLAGS="-include $OUT/pad.h")
+fi
+if ! { "${kmake[@]}" -C "$STAGE" -j"$(nproc)" KDIR="$KDIR" "${kflags[@]}" targets &&
+       "${kmake[@]}" -C "$KDIR" M="$STAGE/bench" "${kflags[@]}" \
 		KBUILD_EXTRA_SYMBOLS="$STAGE/Module.symvers" modules; } >>"$log" 2>&1; then
 	tail -20 "$log" >&2
 	die "the build failed, see $log"
