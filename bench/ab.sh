@@ -30,6 +30,8 @@ cd "$DMIO_ROOT" || exit 1
 
 base=${BASE:?set BASE=<git revision> to compare against}
 git rev-parse -q --verify "$base^{commit}" >/dev/null || die "BASE=$base is not a commit"
+layouts=${AB_LAYOUTS:-1}
+case $layouts in '' | *[!0-9]* | 0) die "AB_LAYOUTS=$layouts: a number of layouts, 1 or more" ;; esac
 OUT=$DMIO_ROOT/build/bench-ab
 bench_lock || die "cannot lock $DMIO_CACHE/bench.lock"
 rm -rf "$OUT" && mkdir -p "$OUT" || die "cannot create $OUT"
@@ -39,8 +41,6 @@ git diff HEAD "$base" -- Kbuild dm-io*.c dm-io*.h dm_io_trace.h engine/ \
 export BENCH_FIO=${BENCH_FIO:-0} BENCH_ALLOCS=${BENCH_ALLOCS:-0} \
 	BENCH_MICRO=${BENCH_MICRO:-0} BENCH_CONTENDERS=${BENCH_CONTENDERS:-ours,raw} \
 	BENCH_PUBLISH=0
-layouts=${AB_LAYOUTS:-1}
-case $layouts in '' | *[!0-9]* | 0) die "AB_LAYOUTS=$layouts: a number of layouts, 1 or more" ;; esac
 step "bench-ab: $base against the checkout, ${AB_ROUNDS:-2} rounds, $layouts layout(s) (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 for r in $(seq 1 "${AB_ROUNDS:-2}"); do
 	pad=$(((r - 1) % layouts * 16))

@@ -103,6 +103,8 @@ done
 [ "${BENCH_FIO:-1}" != 0 ] || [ "$smp" = 1 ] || publish=0
 publish=${BENCH_PUBLISH:-$publish}
 
+case ${BENCH_PAD:-0} in *[!0-9]*) die "BENCH_PAD=$BENCH_PAD: a number of bytes" ;; esac
+[ "${BENCH_PAD:-0}" -lt 4096 ] 2>/dev/null || die "BENCH_PAD=$BENCH_PAD: a number of bytes, at most 4095"
 CPUS=${BENCH_CPUS:-2}
 if [ "$smp" = 1 ]; then
 	case $CPUS in [1-8]) ;; *) die "BENCH_CPUS=$CPUS: 1 to 8 (the module's most threads)" ;; esac
@@ -204,9 +206,7 @@ if [ -n "${BENCH_PATCH:-}" ]; then
 	done
 fi
 kflags=()
-case ${BENCH_PAD:-0} in *[!0-9]*) die "BENCH_PAD=$BENCH_PAD: a number of bytes" ;; esac
 if [ "${BENCH_PAD:-0}" -gt 0 ]; then
-	[ "$BENCH_PAD" -lt 4096 ] || die "BENCH_PAD=$BENCH_PAD: at most 4095 bytes"
 	step "bench: $BENCH_PAD bytes of padding before each object's code"
 	# NOPs, which objtool does not call unreachable code
 	printf 'asm(".pushsection .text\\n.nops %d\\n.popsection");\n' "$BENCH_PAD" \
