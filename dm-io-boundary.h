@@ -20,13 +20,17 @@
 
 /*
  * Kernel constants the engine needs (checked in dm-io.c).  The page size
- * is the kernel's: DMIO_PAGE_SHIFT comes from its .config, through
- * scripts/dmio-compat.mk on the compiler's command line.
+ * is the kernel's: DMIO_PAGE_SHIFT (and DMIO_ZONE_DEVICE) come from its
+ * .config, through scripts/dmio-compat.mk on the compiler's command line.
  */
 #ifndef DMIO_PAGE_SHIFT
 #error "DMIO_PAGE_SHIFT is not set: build with scripts/dmio-compat.mk's $(dmio-compat-flags)"
 #endif
 #define DMIO_PAGE_SIZE (1u << (DMIO_PAGE_SHIFT))
+/* 1 if pages may be ZONE_DEVICE pages (CONFIG_ZONE_DEVICE), else 0. */
+#ifndef DMIO_ZONE_DEVICE
+#error "DMIO_ZONE_DEVICE is not set: build with scripts/dmio-compat.mk's $(dmio-compat-flags)"
+#endif
 #define DMIO_SECTOR_SHIFT 9
 #define DMIO_BIO_MAX_VECS 256u
 /* Largest bio dm-io builds (bi_size is 32 bits; a multiple of any block). */
@@ -162,12 +166,10 @@ int dmio_policy_user(unsigned long long pages, unsigned int *requests,
  * module init.
  */
 extern unsigned long dmio_page_stride;
-/* Non-zero if pages may be ZONE_DEVICE pages (CONFIG_ZONE_DEVICE). */
-extern const unsigned int dmio_zone_device;
 /*
  * Whether @next, the page frame after @page, may share a bio_vec with it
  * as bio_add_page() decides (ZONE_DEVICE pages of different pgmaps may
- * not).  Asked only if dmio_zone_device is set.
+ * not).  Asked only if DMIO_ZONE_DEVICE is set.
  */
 int dmio_pages_mergeable(const void *page, const void *next);
 /* Non-zero if vm buffers need dmio_vm_flush() and dmio_vm_invalidate(). */

@@ -121,9 +121,8 @@ int invalid(const char *why, unsigned int region)
 // further on in the memory map; 0 where pages are not merged at all), and
 // if it starts a new page, that page may share a vector with @prev's
 // (dmio_pages_mergeable(): not ZONE_DEVICE pages of different pgmaps).
-// @zone_device is dmio_zone_device, read once per bio by the caller.
 inline bool mergeable(const dmio_bvec &prev, const Segment &seg,
-		      unsigned long stride, bool zone_device)
+		      unsigned long stride)
 {
 	unsigned int end = prev.offset + prev.len; // < 4 GiB: len <= 1 GiB
 
@@ -131,7 +130,7 @@ inline bool mergeable(const dmio_bvec &prev, const Segment &seg,
 	    seg.page != static_cast<char *>(prev.page) +
 				(end >> DMIO_PAGE_SHIFT) * stride)
 		return false;
-	return seg.offset || !zone_device ||
+	return seg.offset || !DMIO_ZONE_DEVICE ||
 	       dmio_pages_mergeable(prev.page, seg.page);
 }
 
@@ -144,7 +143,6 @@ template <typename Cursor>
 fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
 {
 	const unsigned long stride = dmio_page_stride;
-	const bool zone_device = dmio_zone_device;
 	unsigned int n = 0;
 
 	for (unsigned int left = shape.bytes; left;) {
@@ -153,8 +151,7 @@ fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
 
 		if (!seg.page)
 			return 0;
-		if (n && stride &&
-		    mergeable(vecs[n - 1], seg, stride, zone_device)) {
+		if (n && stride && mergeable(vecs[n - 1], seg, stride)) {
 			vecs[n - 1].len += len;
 		} else {
 			if (n == shape.segments)

@@ -71,4 +71,9 @@ dmio-compat-flags := -DDMIO_COMPAT_DETECTED \
 dmio-page-shift := $(or $(CONFIG_PAGE_SHIFT),$(CONFIG_ARM64_PAGE_SHIFT), \
 	$(CONFIG_PPC_PAGE_SHIFT),$(if $(filter x86 um,$(SRCARCH)),12))
 dmio-compat-flags += $(if $(dmio-page-shift),-DDMIO_PAGE_SHIFT=$(dmio-page-shift))
+# DMIO_ZONE_DEVICE: 1 if the kernel has CONFIG_ZONE_DEVICE, else 0.  A
+# constant, as IS_ENABLED() is to the kernel's bio_add_page(): where no page
+# can be a ZONE_DEVICE page, the engine's merge test has no pgmap check
+# (dm-io.c asserts it matches the kernel's .config).
+dmio-compat-flags += -DDMIO_ZONE_DEVICE=$(if $(CONFIG_ZONE_DEVICE),1,0)
 dmio-compat-flags += -DDMIO_VERSION='"$(dmio-version)"'
