@@ -10,19 +10,24 @@
 //   const char *check(bytes, align)  why the buffer cannot hold @bytes with
 //                                     every segment's memory aligned to
 //                                     @align (a power of two), or nullptr
-//                                     if it can (walks a copy; VmCursor
-//                                     keeps the first page in its VmPages);
+//                                     if it can, as far as that is known
+//                                     without a walk of every page (walks
+//                                     a copy; VmCursor keeps the first page
+//                                     in its VmPages);
 //   const char *check_mapped(bytes)  the same for what only a walk of every
-//                                     page finds (a hole in a vmalloc
-//                                     range): for requests of several bios,
-//                                     before the first; a one-bio request
-//                                     finds it as it fills the bio
-//                                     (VmCursor keeps up to 15 more pages);
+//                                     page finds (a page list that ends
+//                                     early, a hole in a vmalloc range;
+//                                     VmCursor keeps up to 15 more pages):
+//                                     for requests of several bios, before
+//                                     the first; a one-bio request finds it
+//                                     as it fills the bio, and refuses the
+//                                     call with kMissing;
 //   BioShape shape(max_bytes, max_segs, block)  how many bytes and
 //                                     segments the next bio takes, within
 //                                     both limits; cut by @max_segs, it
 //                                     ends on a multiple of @block;
-//   Segment peek()                    the current segment;
+//   Segment peek()                    the current segment (no page: the
+//                                     buffer has none there);
 //   void advance(bytes)               consume @bytes of it (<= peek().len).
 //
 // Cursors are small values: copying one rewinds the walk to that point,
@@ -36,7 +41,7 @@
 namespace dmio {
 
 struct Segment {
-	void *page; // nullptr: a vmalloc page that went away
+	void *page; // nullptr: a page list's end, an unmapped vmalloc page
 	unsigned int offset; // bytes from @page, less than a page
 	unsigned int len; // may span contiguous pages (bvec)
 };
@@ -47,10 +52,6 @@ struct BioShape {
 };
 
 constexpr unsigned int kPageMask = DMIO_PAGE_SIZE - 1;
-
-// A vmalloc range with an unmapped page: it is not all one area.
-constexpr const char *kUnmapped =
-	"vmalloc range not mapped page by page (not inside one area)";
 
 // A bio cut by the segment limit after @bytes ends on a logical block of
 // every region (@block: the largest, a power of two).
@@ -88,7 +89,7 @@ static_assert(paged_shape(512, 256ull * DMIO_PAGE_SIZE, 256, 4096).bytes ==
 
 // struct page_list: one page per node, an offset into the first page only.
 // The list may be circular (kcopyd's zero page list is): it is walked by
-// byte count, never to its end.
+// byte count, never past its end (peek() gives no page there).
 class PageListCursor {
 public:
 	PageListCursor(const dmio_page_list *pl, unsigned int offset)
@@ -96,21 +97,25 @@ public:
 	{
 	}
 
-	const char *check(unsigned long long bytes, unsigned int align) const
+	static constexpr const char *kMissing =
+		"page list shorter than the region";
+
+	const char *check(unsigned long long, unsigned int align) const
 	{
 		if (offset_ >= DMIO_PAGE_SIZE || (offset_ & (align - 1)))
 			return "page list offset not aligned to the DMA alignment";
-		unsigned long long pages = (offset_ + bytes + kPageMask) >>
-					   DMIO_PAGE_SHIFT;
-		const dmio_page_list *pl = node_;
-		for (; pages; pages--, pl = pl->next)
-			if (!pl || !pl->page)
-				return "page list shorter than the region";
 		return nullptr;
 	}
 
-	const char *check_mapped(unsigned long long) const
+	const char *check_mapped(unsigned long long bytes) const
 	{
+		unsigned long long pages = (offset_ + bytes + kPageMask) >>
+					   DMIO_PAGE_SHIFT;
+		const dmio_page_list *pl = node_;
+
+		for (; pages; pages--, pl = pl->next)
+			if (!pl || !pl->page)
+				return kMissing;
 		return nullptr;
 	}
 
@@ -122,7 +127,8 @@ public:
 
 	Segment peek() const
 	{
-		return { node_->page, offset_, DMIO_PAGE_SIZE - offset_ };
+		return { node_ ? node_->page : nullptr, offset_,
+			 DMIO_PAGE_SIZE - offset_ };
 	}
 
 	void advance(unsigned int bytes)
@@ -148,6 +154,10 @@ private:
 template <bool kSplit>
 class BvecCursor {
 public:
+	// check() finds it: a bio never meets it.
+	static constexpr const char *kMissing =
+		"bio_vec array shorter than the region";
+
 	explicit BvecCursor(const dmio_bvec *bv) : bv_(bv), done_(0) {}
 
 	const char *check(unsigned long long bytes, unsigned int align) const
@@ -156,7 +166,7 @@ public:
 
 		for (const dmio_bvec *bv = bv_; held < bytes; bv++) {
 			if (!bv->page || !bv->len)
-				return "bio_vec array shorter than the region";
+				return kMissing;
 			if ((bv->len | bv->offset) & (align - 1))
 				return "bio_vec not aligned to the DMA alignment";
 			held += bv->len;
@@ -259,6 +269,10 @@ struct VmPages {
 // Copies share @pages.
 class VmCursor {
 public:
+	// A vmalloc range with an unmapped page: it is not all one area.
+	static constexpr const char *kMissing =
+		"vmalloc range not mapped page by page (not inside one area)";
+
 	VmCursor(const void *addr, VmPages *pages)
 		: addr_(reinterpret_cast<unsigned long>(addr)),
 		  start_vpn_(addr_ >> DMIO_PAGE_SHIFT), pages_(pages)
@@ -291,7 +305,7 @@ public:
 			pages_->page + 1, VmPages::kKept - 1);
 
 		if (!kept)
-			return kUnmapped;
+			return kMissing;
 		if (pages_->nr) // check() kept page[0]
 			pages_->nr += kept;
 		return nullptr;

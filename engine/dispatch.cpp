@@ -136,8 +136,9 @@ inline bool mergeable(const dmio_bvec &prev, const Segment &seg,
 
 // Writes the next @shape.bytes of @cursor into @vecs, which has room for
 // @shape.segments vectors, merging physically contiguous segments as
-// bio_add_page() does.  Returns how many vectors it wrote, or 0 if a
-// vmalloc page went away (or the cursor needs more room than the shape).
+// bio_add_page() does.  Returns how many vectors it wrote, or 0 if the
+// buffer has no page where it should (a page list that ends early, an
+// unmapped vmalloc page), or the cursor needs more room than the shape.
 template <typename Cursor>
 [[gnu::always_inline]] inline unsigned int
 fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
@@ -309,9 +310,9 @@ inline void flush_vm(const dmio_job &job, unsigned long long bytes)
 
 // The common case: one region that fits in one bio.  The request lives in
 // the bio's front pad, so there is no pool object and no atomic on the way.
-// Filling the bio walks every page of the buffer: a vmalloc range with a
-// hole is refused here, before the bio is submitted (check_mapped() is not
-// needed).
+// Filling the bio walks every page of the buffer: a page list that ends
+// early or a vmalloc range with a hole is refused here, before the bio is
+// submitted (check_mapped() is not needed).
 template <typename Cursor>
 int submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 		const void *vm_read_addr, unsigned long long vm_read_bytes)
@@ -328,7 +329,7 @@ int submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 	unsigned int nr_vecs = fill_vecs(vecs, cursor, shape);
 	if (!nr_vecs) {
 		dmio_bio_discard(bio); // the request in it goes too
-		return invalid(kUnmapped, 0);
+		return invalid(Cursor::kMissing, 0);
 	}
 	flush_vm(job, shape.bytes);
 	if (job.hooks)

@@ -203,6 +203,18 @@ static void dmio_bad_pl_short(struct kunit *test, struct dmio_bad_call *c,
 	c->where[0].count = 3 * DMIO_PAGE_SECTORS;
 }
 
+/*
+ * The same to two regions: a request of several bios, whose list is walked
+ * before the first (a one-bio request finds the end as it fills the bio).
+ */
+static void dmio_bad_pl_short_two(struct kunit *test, struct dmio_bad_call *c,
+				  enum dmio_kind kind)
+{
+	dmio_bad_pl_short(test, c, kind);
+	c->nr = 2;
+	dmio_region(&c->where[1], c->ram[1], 0, 3 * DMIO_PAGE_SECTORS);
+}
+
 /* two pages, but from offset 512 they hold 512 bytes less than two pages */
 static void dmio_bad_pl_short_offset(struct kunit *test,
 				     struct dmio_bad_call *c,
@@ -290,6 +302,8 @@ static const struct dmio_bad dmio_bad_cases[] = {
 	{ "page list offset 100", BIT(DMIO_PL), dmio_bad_pl_offset_100 },
 	{ "page list offset PAGE_SIZE", BIT(DMIO_PL), dmio_bad_pl_offset_page },
 	{ "page list too short", BIT(DMIO_PL), dmio_bad_pl_short },
+	{ "page list too short, two regions", BIT(DMIO_PL),
+	  dmio_bad_pl_short_two },
 	{ "page list short by the offset", BIT(DMIO_PL),
 	  dmio_bad_pl_short_offset },
 	{ "bvec NULL page early", BIT(DMIO_BVEC), dmio_bad_bvec_null_page },
