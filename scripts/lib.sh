@@ -399,7 +399,8 @@ chroot_dir() {
 	log=$DMIO_CACHE/logs/chroot-$name.log
 	mkdir -p "$DMIO_CACHE/chroot" "$DMIO_CACHE/logs" || return 1
 	(
-		flock 7
+		hold_lock "$dir.lock" "chroot: another run is setting up the $name chroot" ||
+			die "cannot lock $dir.lock"
 		if [ ! -f "$dir/.dmio-bootstrapped" ]; then
 			command -v debootstrap >/dev/null ||
 				"$DMIO_ROOT/scripts/ensure-deps.sh" debootstrap >&2 || exit 1
@@ -433,7 +434,7 @@ chroot_dir() {
 					apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1; } ||
 				die "installing ${missing[*]} in the $name chroot failed, see $log"
 		fi
-	) 7>>"$dir.lock" || return 1
+	) || return 1
 	echo "$dir"
 }
 
