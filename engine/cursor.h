@@ -26,8 +26,11 @@
 //                                     segments the next bio takes, within
 //                                     both limits; cut by @max_segs, it
 //                                     ends on a multiple of @block;
-//   Segment peek()                    the current segment (no page: the
-//                                     buffer has none there);
+//   Segment peek()                    the current segment (no page: a
+//                                     vmalloc page that went away);
+//   Segment peek_unchecked()          the same on a walk that
+//                                     check_mapped() has not made (no
+//                                     page: the buffer has none there);
 //   void advance(bytes)               consume @bytes of it (<= peek().len).
 //
 // Cursors are small values: copying one rewinds the walk to that point,
@@ -126,6 +129,11 @@ public:
 	}
 
 	Segment peek() const
+	{
+		return { node_->page, offset_, DMIO_PAGE_SIZE - offset_ };
+	}
+
+	Segment peek_unchecked() const
 	{
 		return { node_ ? node_->page : nullptr, offset_,
 			 DMIO_PAGE_SIZE - offset_ };
@@ -240,6 +248,11 @@ public:
 		return { page, offset, len };
 	}
 
+	Segment peek_unchecked() const
+	{
+		return peek();
+	}
+
 	void advance(unsigned int bytes)
 	{
 		done_ += bytes;
@@ -329,6 +342,11 @@ public:
 		unsigned int offset = addr_ & kPageMask;
 
 		return { page, offset, DMIO_PAGE_SIZE - offset };
+	}
+
+	Segment peek_unchecked() const
+	{
+		return peek();
 	}
 
 	void advance(unsigned int bytes)

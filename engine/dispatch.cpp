@@ -139,7 +139,9 @@ inline bool mergeable(const dmio_bvec &prev, const Segment &seg,
 // bio_add_page() does.  Returns how many vectors it wrote, or 0 if the
 // buffer has no page where it should (a page list that ends early, an
 // unmapped vmalloc page), or the cursor needs more room than the shape.
-template <typename Cursor>
+// @kChecked: check_mapped() has walked the buffer, so a page list cannot
+// end early (its cursor need not test for that on every page).
+template <bool kChecked, typename Cursor>
 [[gnu::always_inline]] inline unsigned int
 fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
 {
@@ -147,7 +149,7 @@ fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
 	unsigned int n = 0;
 
 	for (unsigned int left = shape.bytes; left;) {
-		Segment seg = cursor.peek();
+		Segment seg = kChecked ? cursor.peek() : cursor.peek_unchecked();
 		unsigned int len = kcxx::min(seg.len, left);
 
 		if (!seg.page)
@@ -227,7 +229,7 @@ void dispatch_region(Request *rq, const dmio_job &job, unsigned int index,
 					   &vecs);
 		if (job.ioprio)
 			dmio_bio_set_ioprio(bio, job.ioprio);
-		unsigned int nr_vecs = fill_vecs(vecs, cursor, shape);
+		unsigned int nr_vecs = fill_vecs<true>(vecs, cursor, shape);
 
 		if (!nr_vecs) {
 			// A vmalloc page after those VmPages kept went away:
@@ -326,7 +328,7 @@ int submit_solo(const dmio_job &job, const BioShape &shape, Cursor cursor,
 
 	if (job.ioprio)
 		dmio_bio_set_ioprio(bio, job.ioprio);
-	unsigned int nr_vecs = fill_vecs(vecs, cursor, shape);
+	unsigned int nr_vecs = fill_vecs<false>(vecs, cursor, shape);
 	if (!nr_vecs) {
 		dmio_bio_discard(bio); // the request in it goes too
 		return invalid(Cursor::kMissing, 0);
