@@ -64,7 +64,7 @@ static_assert(sizeof(unsigned int) == sizeof(blk_opf_t));
 static_assert(sizeof(unsigned long long) == sizeof(u64));
 static_assert(sizeof(unsigned long) == sizeof(void *));
 static_assert(DMIO_PAGE_SHIFT == PAGE_SHIFT && DMIO_PAGE_SIZE == PAGE_SIZE);
-static_assert(DMIO_ZONE_DEVICE == IS_ENABLED(CONFIG_ZONE_DEVICE));
+static_assert(IS_ENABLED(CONFIG_ZONE_DEVICE) == DMIO_ZONE_DEVICE);
 static_assert(DMIO_SECTOR_SHIFT == SECTOR_SHIFT);
 static_assert(DMIO_BIO_MAX_VECS == BIO_MAX_VECS);
 static_assert(DMIO_MAX_BIO_BYTES == SZ_1G);

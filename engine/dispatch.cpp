@@ -149,7 +149,8 @@ fill_vecs(dmio_bvec *vecs, Cursor &cursor, const BioShape &shape)
 	unsigned int n = 0;
 
 	for (unsigned int left = shape.bytes; left;) {
-		Segment seg = kChecked ? cursor.peek() : cursor.peek_unchecked();
+		Segment seg = kChecked ? cursor.peek() :
+					 cursor.peek_unchecked();
 		unsigned int len = kcxx::min(seg.len, left);
 
 		if (!seg.page)
