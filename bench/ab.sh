@@ -17,7 +17,7 @@
 #
 # usage: BASE=<rev> bench/ab.sh
 # Environment: AB_ROUNDS (default 2), AB_LIMIT (default 2), AB_LAYOUTS
-# (default 1: no padding; 4 covers a 64-byte cache line), and the
+# (default 1: no padding; 4 covers a 64-byte cache line; at most 256), and the
 # BENCH_* options of bench/run.sh (default here: BENCH_FIO=0 BENCH_ALLOCS=0
 # BENCH_MICRO=0 BENCH_CONTENDERS=ours,raw).  It needs an otherwise idle
 # machine: under load the ratios move by far more than 2%; another
@@ -31,7 +31,10 @@ cd "$DMIO_ROOT" || exit 1
 base=${BASE:?set BASE=<git revision> to compare against}
 git rev-parse -q --verify "$base^{commit}" >/dev/null || die "BASE=$base is not a commit"
 layouts=${AB_LAYOUTS:-1}
-case $layouts in '' | *[!0-9]* | 0) die "AB_LAYOUTS=$layouts: a number of layouts, 1 or more" ;; esac
+# at most 256: (N-1)*16 bytes of padding is BENCH_PAD's most, 4095
+[[ $layouts =~ ^[0-9]{1,9}$ ]] && ((10#$layouts >= 1 && 10#$layouts <= 256)) ||
+	die "AB_LAYOUTS=$layouts: a number of layouts, 1 to 256"
+layouts=$((10#$layouts))
 OUT=$DMIO_ROOT/build/bench-ab
 bench_lock || die "cannot lock $DMIO_CACHE/bench.lock"
 rm -rf "$OUT" && mkdir -p "$OUT" || die "cannot create $OUT"
