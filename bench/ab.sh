@@ -30,11 +30,9 @@ cd "$DMIO_ROOT" || exit 1
 
 base=${BASE:?set BASE=<git revision> to compare against}
 git rev-parse -q --verify "$base^{commit}" >/dev/null || die "BASE=$base is not a commit"
-layouts=${AB_LAYOUTS:-1}
 # at most 256: (N-1)*16 bytes of padding is BENCH_PAD's most, 4095
-[[ $layouts =~ ^[0-9]{1,9}$ ]] && ((10#$layouts >= 1 && 10#$layouts <= 256)) ||
-	die "AB_LAYOUTS=$layouts: a number of layouts, 1 to 256"
-layouts=$((10#$layouts))
+layouts=$(decimal "${AB_LAYOUTS:-1}" 1 256) ||
+	die "AB_LAYOUTS=${AB_LAYOUTS:-}: a number of layouts, 1 to 256"
 OUT=$DMIO_ROOT/build/bench-ab
 bench_lock || die "cannot lock $DMIO_CACHE/bench.lock"
 rm -rf "$OUT" && mkdir -p "$OUT" || die "cannot create $OUT"

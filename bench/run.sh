@@ -103,9 +103,9 @@ done
 [ "${BENCH_FIO:-1}" != 0 ] || [ "$smp" = 1 ] || publish=0
 publish=${BENCH_PUBLISH:-$publish}
 
-case ${BENCH_PAD:-0} in *[!0-9]*) die "BENCH_PAD=$BENCH_PAD: a number of bytes" ;; esac
-[ "${BENCH_PAD:-0}" -lt 4096 ] 2>/dev/null || die "BENCH_PAD=$BENCH_PAD: a number of bytes, at most 4095"
-BENCH_PAD=$((10#${BENCH_PAD:-0}))	# decimal, whatever its leading zeros
+pad=$(decimal "${BENCH_PAD:-0}" 0 4095) ||
+	die "BENCH_PAD=${BENCH_PAD:-}: a number of bytes, 0 to 4095"
+BENCH_PAD=$pad
 CPUS=${BENCH_CPUS:-2}
 if [ "$smp" = 1 ]; then
 	case $CPUS in [1-8]) ;; *) die "BENCH_CPUS=$CPUS: 1 to 8 (the module's most threads)" ;; esac

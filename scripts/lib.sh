@@ -18,6 +18,13 @@ die() {
 	exit 1
 }
 
+# decimal VALUE MIN MAX: print VALUE as a number, read in base 10 whatever
+# its leading zeros, if it is one of at most 9 digits from MIN to MAX; else
+# fail.  For options read from the environment.
+decimal() {
+	[[ $1 =~ ^[0-9]{1,9}$ ]] && ((10#$1 >= $2 && 10#$1 <= $3)) && echo $((10#$1))
+}
+
 need_root() {
 	[ "$(id -u)" = 0 ] || die "this step must run as root (it installs packages and boots a test kernel); try: sudo $0"
 }
