@@ -250,8 +250,9 @@ void dmio_vm_flush(const void *addr, unsigned long long bytes);
 void dmio_vm_invalidate(const void *addr, unsigned long long bytes);
 
 /*
- * For a job with hooks (tracing on when it was checked): the request @id
- * (valid until it completes) of @bytes in all is about to issue its bios.
+ * For a job with hooks (a user to count it, or tracing on when it was
+ * checked): the request @id (valid until it completes) of @bytes in all
+ * passed every check and is about to issue its first bio.
  */
 void dmio_request_start(const struct dmio_job *job, const void *id,
 			unsigned long long bytes);

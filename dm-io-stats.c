@@ -6,11 +6,12 @@
  * request mempool and a bioset, dm-io-mempool.c) that every request naming
  * it draws from, and per-CPU counters, which also tell its requests in
  * flight (started minus completed).  Requests of the extended API that name
- * it are counted when they start, by dm_io_submit() before any bio, and
- * when they complete, by dmio_request_end() (dm-io.c), whose whole work,
- * the notify function included, is one RCU read-side section for a user's
- * request.  The classic calls account to no user: their hot path only
- * tests the tracepoints' static keys.
+ * it are counted when they start, by dmio_request_start() once the engine
+ * has accepted them and before their first bio, and when they complete, by
+ * dmio_request_end() (both in dm-io.c), whose whole work, the notify
+ * function included, is one RCU read-side section for a user's request.
+ * The classic calls account to no user: their hot path only tests the
+ * tracepoints' static keys.
  * dm_io_stats_create() and friends are the same calls by their earlier
  * names.
  */
@@ -38,13 +39,6 @@ EXPORT_TRACEPOINT_SYMBOL_GPL(dm_io_submit);
 EXPORT_TRACEPOINT_SYMBOL_GPL(dm_io_complete);
 
 static struct dentry *dmio_debugfs_root;
-
-void dmio_request_start(const struct dmio_job *job, const void *id,
-			unsigned long long bytes)
-{
-	trace_dm_io_submit(id, job->nr_regions, (__force blk_opf_t)job->opf,
-			   job->ioprio, bytes);
-}
 
 void dm_io_user_stats(struct dm_io_user *user,
 		      struct dm_io_stats_values *values)

@@ -93,7 +93,7 @@ const unsigned int dmio_vmap_flush; /* flush_kernel_vmap_range() is a no-op */
 DEFINE_PER_CPU(struct dmio_counters, dmio_counters);
 DEFINE_STATIC_KEY_FALSE(dmio_counting);
 
-/* Whether requests call dmio_request_start(): its tracepoint is on. */
+/* Whether a request of no user calls dmio_request_start(): tracing is on. */
 static inline unsigned int dmio_tracing(void)
 {
 	return trace_dm_io_submit_enabled();
@@ -314,6 +314,26 @@ void dmio_endio(struct bio *bio)
 	dmio_engine_bio_done(request, region, result);
 }
 
+/* Counts a request of @user started (before any of its bios). */
+static __always_inline void dmio_user_started(struct dm_io_user *user,
+					      u64 bytes)
+{
+	struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
+
+	local64_inc(&c->requests);
+	local64_add(bytes, &c->bytes);
+	put_cpu_ptr(user->pcpu);
+}
+
+void dmio_request_start(const struct dmio_job *job, const void *id,
+			unsigned long long bytes)
+{
+	if (job->user)
+		dmio_user_started(job->user, bytes);
+	trace_dm_io_submit(id, job->nr_regions, (__force blk_opf_t)job->opf,
+			   job->ioprio, bytes);
+}
+
 static __always_inline void dmio_user_completed(struct dm_io_user *user,
 						unsigned long error_bits,
 						unsigned long unsup_bits)
@@ -438,36 +458,54 @@ static __always_inline int dmio_async(struct dmio_job *job, dm_io_notify_fn fn,
 struct dmio_sync_waiter {
 	struct completion done;
 	unsigned long error_bits;
+	unsigned long unsup_bits;
 };
 
-static void dmio_sync_notify(unsigned long error_bits, void *context)
+static void dmio_sync_notify(unsigned long error_bits, unsigned long unsup_bits,
+			     void *context)
 {
 	struct dmio_sync_waiter *w = context;
 
 	w->error_bits = error_bits;
+	w->unsup_bits = unsup_bits;
 	complete(&w->done);
 }
 
-static int dmio_sync(struct dmio_job *job, unsigned long *error_bits)
+/* Submits @job and waits until it has ended; *@w has its two sets. */
+static int dmio_sync_wait(struct dmio_job *job, struct dmio_sync_waiter *w)
 {
-	struct dmio_sync_waiter w DMIO_NO_AUTOINIT;
 	int r;
 
-	init_completion(&w.done);
-	w.error_bits = 0;
+	init_completion(&w->done);
+	w->error_bits = 0;
+	w->unsup_bits = 0;
 
 	job->opf |= (__force u32)REQ_SYNC;
-	job->notify = dmio_sync_notify;
-	job->context = &w;
+	job->ext_notify = dmio_sync_notify;
+	job->context = w;
 	r = dmio_submit(job);
 	if (r)
 		return r;
 
 	/* Uninterruptible: the bios use the caller's buffer until they end. */
-	wait_for_completion_io(&w.done);
+	wait_for_completion_io(&w->done);
+	return 0;
+}
+
+/* The classic calls have one error set. */
+static int dmio_sync(struct dmio_job *job, unsigned long *error_bits)
+{
+	struct dmio_sync_waiter w DMIO_NO_AUTOINIT;
+	unsigned long bits;
+	int r;
+
+	r = dmio_sync_wait(job, &w);
+	if (r)
+		return r;
+	bits = w.error_bits | w.unsup_bits;
 	if (error_bits)
-		*error_bits = w.error_bits;
-	return w.error_bits ? -EIO : 0;
+		*error_bits = bits;
+	return bits ? -EIO : 0;
 }
 
 /* ---- The extended API ---- */
@@ -537,98 +575,27 @@ static int dmio_ext_job_init(struct dmio_job *job, unsigned int num_regions,
 		job->op = op == REQ_OP_DISCARD ? DMIO_OP_DISCARD :
 						 DMIO_OP_WRITE_ZEROES;
 	}
+	/* A submit racing with dm_io_user_destroy() is the caller's bug. */
+	if (req->user && READ_ONCE(req->user->dying))
+		return dmio_invalid("user is being destroyed");
 	job->notify = NULL; /* dm_io_submit() sets ext_notify */
 	job->ioprio = req->ioprio;
 	job->user = req->user;
+	/* dmio_request_start() counts the user's requests */
+	job->hooks |= !!req->user;
 	return 0;
 }
 
-struct dmio_ext_waiter {
-	struct completion done;
-	unsigned long error_bits;
-	unsigned long unsup_bits;
-};
-
-static void dmio_ext_sync_notify(unsigned long error_bits,
-				 unsigned long unsup_bits, void *context)
+/* dm_io_submit() without a notify function. */
+static int dmio_ext_sync(struct dmio_job *job, unsigned long *error_bits,
+			 unsigned long *unsup_bits)
 {
-	struct dmio_ext_waiter *w = context;
-
-	w->error_bits = error_bits;
-	w->unsup_bits = unsup_bits;
-	complete(&w->done);
-}
-
-/* Counts a request of @user started, before any of its bios. */
-static __always_inline void dmio_user_started(struct dm_io_user *user,
-					      u64 bytes)
-{
-	struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
-
-	local64_inc(&c->requests);
-	local64_add(bytes, &c->bytes);
-	put_cpu_ptr(user->pcpu);
-}
-
-/* Takes back a request counted started that the engine refused. */
-static void dmio_user_refused(struct dm_io_user *user, u64 bytes)
-{
-	struct dmio_user_pcpu *c = get_cpu_ptr(user->pcpu);
-
-	local64_dec(&c->requests);
-	local64_sub(bytes, &c->bytes);
-	put_cpu_ptr(user->pcpu);
-}
-
-int dm_io_submit(unsigned int num_regions, const struct io_region *where,
-		 const struct dm_io_ext_request *req, unsigned long *error_bits,
-		 unsigned long *unsup_bits)
-{
-	struct dmio_ext_waiter w DMIO_NO_AUTOINIT;
-	struct dmio_job job DMIO_NO_AUTOINIT;
-	struct dm_io_user *user;
-	u64 bytes = 0;
-	unsigned int i;
-	bool async;
+	struct dmio_sync_waiter w DMIO_NO_AUTOINIT;
 	int r;
 
-	r = dmio_ext_job_init(&job, num_regions, where, req);
+	r = dmio_sync_wait(job, &w);
 	if (r)
 		return r;
-	/* Not @req after the submit: a notify function may have freed it. */
-	user = req->user;
-	async = req->notify;
-	/* A submit racing with dm_io_user_destroy() is the caller's bug. */
-	if (user && READ_ONCE(user->dying))
-		return dmio_invalid("user is being destroyed");
-	if (async) {
-		job.ext_notify = req->notify;
-		job.context = req->context;
-	} else {
-		init_completion(&w.done);
-		w.error_bits = 0;
-		w.unsup_bits = 0;
-		job.opf |= (__force u32)REQ_SYNC;
-		job.ext_notify = dmio_ext_sync_notify;
-		job.context = &w;
-	}
-	if (user) {
-		/* Before any bio: dm_io_user_destroy() waits for what it sees. */
-		for (i = 0; i < num_regions; i++)
-			bytes += where[i].count << SECTOR_SHIFT;
-		dmio_user_started(user, bytes);
-	}
-	r = dmio_submit(&job);
-	if (r) {
-		if (user)
-			dmio_user_refused(user, bytes);
-		return r;
-	}
-	if (async)
-		return 0;
-
-	/* Uninterruptible: the bios use the caller's buffer until they end. */
-	wait_for_completion_io(&w.done);
 	if (error_bits)
 		*error_bits = w.error_bits;
 	if (unsup_bits)
@@ -636,6 +603,23 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 	if (w.error_bits)
 		return -EIO;
 	return w.unsup_bits ? -EOPNOTSUPP : 0;
+}
+
+int dm_io_submit(unsigned int num_regions, const struct io_region *where,
+		 const struct dm_io_ext_request *req, unsigned long *error_bits,
+		 unsigned long *unsup_bits)
+{
+	struct dmio_job job DMIO_NO_AUTOINIT;
+	int r;
+
+	r = dmio_ext_job_init(&job, num_regions, where, req);
+	if (r)
+		return r;
+	if (!req->notify)
+		return dmio_ext_sync(&job, error_bits, unsup_bits);
+	job.ext_notify = req->notify;
+	job.context = req->context;
+	return dmio_submit(&job);
 }
 EXPORT_SYMBOL_GPL(dm_io_submit);
 

@@ -412,8 +412,8 @@ int dm_io_submit(unsigned int num_regions, const struct io_region *where,
 
 /**
  * struct dm_io_stats_values - a snapshot of a user's statistics
- * @requests: requests started (dm_io_submit() calls that passed the checks;
- *	a call still being checked may be counted in a snapshot).
+ * @requests: requests started (dm_io_submit() calls that passed the checks,
+ *	counted before their first bio).
  * @bytes: bytes those requests covered, every region counted.
  * @errors: completed requests with at least one error bit.
  * @unsupported: completed requests with at least one unsupported bit.

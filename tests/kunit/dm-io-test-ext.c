@@ -565,7 +565,7 @@ static void dmio_ext_stats(struct kunit *test)
 	struct dm_io_stats_values v;
 	struct dmio_ext_async *a;
 	unsigned long err, unsup;
-	struct io_region where;
+	struct io_region where, two[2];
 	struct dm_io_stats *stats;
 	struct dmio_buf *b;
 	u64 val;
@@ -606,6 +606,20 @@ static void dmio_ext_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test,
 			dmio_ext_run(test, true, 1, &where, &req, &err, &unsup),
 			-EOPNOTSUPP);
+	/* a request of two regions, then one with a region past the end */
+	dmio_region(&two[0], rec->bdev, 0, 8);
+	dmio_region(&two[1], rec->bdev, 16, 8);
+	dmio_ext_req(&req, REQ_OP_WRITE);
+	dmio_mem_ext(&req, &b->mem);
+	req.stats = stats;
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, true, 2, two, &req, &err, &unsup),
+			0);
+	dmio_region(&two[1], rec->bdev, bdev_nr_sectors(rec->bdev), 8);
+	KUNIT_EXPECT_EQ(test,
+			dmio_ext_run(test, false, 2, two, &req, &err, &unsup),
+			-EIO);
+	KUNIT_EXPECT_EQ(test, err, 2);
 	/* the classic calls account to no user */
 	dmio_region(&where, rec->bdev, 0, 8);
 	KUNIT_EXPECT_EQ(test,
@@ -613,9 +627,10 @@ static void dmio_ext_stats(struct kunit *test)
 			0);
 
 	dm_io_stats_read(stats, &v);
-	KUNIT_EXPECT_EQ(test, v.requests, 4);
-	KUNIT_EXPECT_EQ(test, v.bytes, (8 + 8 + 50 + 8) << SECTOR_SHIFT);
-	KUNIT_EXPECT_EQ(test, v.errors, 1);
+	KUNIT_EXPECT_EQ(test, v.requests, 6);
+	KUNIT_EXPECT_EQ(test, v.bytes,
+			(8 + 8 + 50 + 8 + 16 + 16) << SECTOR_SHIFT);
+	KUNIT_EXPECT_EQ(test, v.errors, 2);
 	KUNIT_EXPECT_EQ(test, v.unsupported, 1);
 	KUNIT_EXPECT_EQ(test, v.in_flight, 0);
 
@@ -645,11 +660,12 @@ static void dmio_ext_stats(struct kunit *test)
 	dm_io_stats_read(stats, &v);
 	KUNIT_EXPECT_EQ(test, v.in_flight, 0);
 	KUNIT_EXPECT_EQ(test, dmio_ext_debugfs(user, "requests", &val), 0);
-	KUNIT_EXPECT_EQ(test, val, 5);
+	KUNIT_EXPECT_EQ(test, val, 7);
 	KUNIT_EXPECT_EQ(test, dmio_ext_debugfs(user, "bytes", &val), 0);
-	KUNIT_EXPECT_EQ(test, val, (8 + 8 + 50 + 8 + 8) << SECTOR_SHIFT);
+	KUNIT_EXPECT_EQ(test, val,
+			(8 + 8 + 50 + 8 + 16 + 16 + 8) << SECTOR_SHIFT);
 	KUNIT_EXPECT_EQ(test, dmio_ext_debugfs(user, "errors", &val), 0);
-	KUNIT_EXPECT_EQ(test, val, 1);
+	KUNIT_EXPECT_EQ(test, val, 2);
 	KUNIT_EXPECT_EQ(test, dmio_ext_debugfs(user, "unsupported", &val), 0);
 	KUNIT_EXPECT_EQ(test, val, 1);
 	KUNIT_EXPECT_EQ(test, dmio_ext_debugfs(user, "in_flight", &val), 0);
@@ -1042,9 +1058,8 @@ static void dmio_ext_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dmio_rec_nr(rec), 0);
 
 	/*
-	 * A user's request is counted started before the engine checks its
-	 * regions; one the engine refuses is taken back (else destroy would
-	 * wait for it forever: it is not destroyed then).
+	 * A request the engine refuses is never counted started (else destroy
+	 * would wait for it forever: it is not destroyed then).
 	 */
 	u = dm_io_user_create("kunit-invalid", 1);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(u));
