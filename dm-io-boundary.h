@@ -124,9 +124,11 @@ struct dmio_job {
 	/* Set by the extended API (dm_io_submit()); zero for the classic calls. */
 	enum dmio_op op;
 	unsigned int ioprio; /* for every bio, if not 0 */
-	dmio_ext_notify_fn ext_notify; /* if set, called instead of notify */
 	void *user; /* struct dm_io_user: its reserve and statistics, or NULL */
-	unsigned int hooks; /* call dmio_request_start() */
+	/* if set, called instead of notify (dm_io_submit(), every sync call) */
+	dmio_ext_notify_fn ext_notify;
+	/* call dmio_request_start(): a user to count, or tracing on */
+	unsigned int hooks;
 };
 
 /* ---- Implemented by the C++ engine, called from C. ---- */

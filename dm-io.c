@@ -481,6 +481,7 @@ static int dmio_sync_wait(struct dmio_job *job, struct dmio_sync_waiter *w)
 	w->unsup_bits = 0;
 
 	job->opf |= (__force u32)REQ_SYNC;
+	job->notify = NULL;
 	job->ext_notify = dmio_sync_notify;
 	job->context = w;
 	r = dmio_submit(job);

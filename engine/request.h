@@ -86,8 +86,8 @@ private:
 	kcxx::atomic<unsigned long> error_bits_;
 	kcxx::atomic<unsigned long> unsup_bits_;
 	kcxx::atomic<unsigned int> pending_;
-	dmio_notify_fn notify_; // classic API: gets error | unsup
-	dmio_ext_notify_fn ext_notify_; // extended API, if set
+	dmio_notify_fn notify_; // classic async calls: gets error | unsup
+	dmio_ext_notify_fn ext_notify_; // if set: dm_io_submit(), sync calls
 	void *context_;
 	const void *vm_read_addr_; // invalidate after a vm READ
 	unsigned long long vm_read_bytes_;

@@ -1079,6 +1079,14 @@ static void dmio_ext_invalid(struct kunit *test)
 						 &err, &unsup),
 				    -EINVAL, "no device, user %s",
 				    dmio_mode(async));
+		/* refused as its one bio is filled, from the user's bioset */
+		dmio_region(&where[0], rec->bdev, 0,
+			    2 * (PAGE_SIZE >> SECTOR_SHIFT));
+		KUNIT_EXPECT_EQ_MSG(test,
+				    dmio_ext_run(test, async, 1, where, &req,
+						 &err, &unsup),
+				    -EINVAL, "short page list, user %s",
+				    dmio_mode(async));
 	}
 	dm_io_user_stats(u, &v);
 	KUNIT_EXPECT_EQ(test, v.requests, 0);
